@@ -1,0 +1,31 @@
+package commands
+
+// Reply is the bot's answer to one message, independent of the chat adapter that shows it.
+// Text is Slack mrkdwn in which every piece of user text has been escaped (campaign.Escape).
+type Reply struct {
+	Text    string
+	Actions []Action
+}
+
+// Action is a button offered with a reply. Pressing it runs Command as if the rep had typed it,
+// so a tampered button can do no more than typing could: the handler checks ownership either way.
+type Action struct {
+	Label   string
+	Command string
+	// Ask, when set, is a question whose typed answer is appended to Command before it runs
+	// (Slack shows it in a modal; the console prints it as a hint).
+	Ask string
+	// Options turns the action into a menu: the rep picks one, and its Command runs.
+	Options []Action
+	Style   Style
+}
+
+// Style is a button's emphasis.
+type Style string
+
+// Button styles, as Slack names them.
+const (
+	Plain   Style = ""
+	Primary Style = "primary"
+	Danger  Style = "danger"
+)

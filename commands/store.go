@@ -1,0 +1,38 @@
+package commands
+
+import (
+	"context"
+
+	"campaignbot/campaign"
+)
+
+// Store is what the handler needs from persistence. storage.Store implements it; errors a rep can
+// act on are *campaign.Error (NotFound) and *campaign.DuplicateError, everything else is internal.
+type Store interface {
+	// Create stores a new open campaign, assigning its ID, and appends first to its notes when
+	// non-nil. It fails with *campaign.DuplicateError when the owner already has an open campaign
+	// with the same PersonKey and CompanyKey; nothing is written then.
+	Create(ctx context.Context, c campaign.Campaign, first *campaign.Note) (campaign.Campaign, error)
+	// Get returns one campaign, or a campaign.NotFound error.
+	Get(ctx context.Context, team, id string) (campaign.Campaign, error)
+	// Save overwrites a campaign's fields and keeps every index consistent in one atomic step:
+	// a changed DueAt re-arms the reminder, a closed status removes it from the open indexes, a
+	// changed person or company moves its duplicate-guard entry (or fails with DuplicateError).
+	Save(ctx context.Context, c campaign.Campaign) error
+	// Delete removes a campaign and its notes entirely (the rep's "undo" of a mistaken log).
+	Delete(ctx context.Context, team, id string) error
+	// Open returns the owner's open campaigns ordered by DueAt, earliest first.
+	Open(ctx context.Context, team, owner string) ([]campaign.Campaign, error)
+	// AddNote appends to a campaign's log.
+	AddNote(ctx context.Context, team, id string, n campaign.Note) error
+	// Notes returns up to limit of a campaign's most recent notes, oldest first.
+	Notes(ctx context.Context, team, id string, limit int) ([]campaign.Note, error)
+	// Qualify marks a company qualified for the whole workspace.
+	Qualify(ctx context.Context, team string, q campaign.Qualification) error
+	// Qualified returns the workspace's qualified companies keyed by campaign.CompanyKey.
+	Qualified(ctx context.Context, team string) (map[string]campaign.Qualification, error)
+	// Rep returns a rep's settings; a rep with none stored gets a Rep with only Team and User set.
+	Rep(ctx context.Context, team, user string) (campaign.Rep, error)
+	// SaveRep stores a rep's settings.
+	SaveRep(ctx context.Context, r campaign.Rep) error
+}

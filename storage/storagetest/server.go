@@ -1,0 +1,79 @@
+package storagetest
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Server is a running redis-server owned by one test.
+type Server struct {
+	// Socket is the path of the server's unix socket.
+	Socket string
+	// Dir is the server's working directory, where an AOF lands if one is enabled.
+	Dir string
+}
+
+// URL returns a redis:// style URL for the server, as REDIS_URL would hold it.
+func (s *Server) URL() string { return "unix://" + s.Socket }
+
+// Start launches redis-server with extra arguments (for example "--appendonly", "yes") and stops
+// it when the test ends. It fails the test, naming the script that installs Redis, if the binary
+// is missing: a test that needs Redis never skips.
+func Start(t testing.TB, args ...string) *Server {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatalf("redis-server is not installed: run ./scripts/test, which installs it (%v)", err)
+	}
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "redis.sock")
+	base := []string{"--port", "0", "--unixsocket", sock, "--unixsocketperm", "700",
+		"--dir", dir, "--save", "", "--appendonly", "no", "--logfile", filepath.Join(dir, "redis.log")}
+	cmd := exec.Command(bin, append(base, args...)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start redis-server: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	s := &Server{Socket: sock, Dir: dir}
+	waitReady(t, sock)
+	return s
+}
+
+// waitReady pings until the server answers. Polling is the only signal redis-server gives that it
+// is listening; the deadline is generous because CI machines are shared.
+func waitReady(t testing.TB, sock string) {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Network: "unix", Addr: sock, MaxRetries: -1})
+	defer c.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := c.Ping(ctx).Err()
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server did not answer on %s: %v", sock, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// NewClient starts a private redis-server and returns a client for it. The client closes before
+// the server stops (cleanups run last-in, first-out).
+func NewClient(t testing.TB, args ...string) *redis.Client {
+	t.Helper()
+	s := Start(t, args...)
+	c := redis.NewClient(&redis.Options{Network: "unix", Addr: s.Socket})
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
