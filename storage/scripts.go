@@ -1,0 +1,178 @@
+package storage
+
+import (
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// The Lua scripts behind every multi-key change. Redis runs a script atomically, but it does not
+// roll one back: a script that fails after its first write leaves that write in place. So every
+// script checks everything it can refuse (missing campaign, duplicate, malformed arguments)
+// before its first write, and the Go side validates the campaign before calling it.
+//
+// Field names are written @owner, @status, … and replaced with the constants of fields.go, so
+// the scripts and the Go encoder cannot disagree.
+
+var luaFields = strings.NewReplacer(
+	"@owner", "'"+fOwner+"'",
+	"@status", "'"+fStatus+"'",
+	"@due", "'"+fDue+"'",
+	"@name", "'"+fName+"'",
+)
+
+// luaPrelude holds helpers shared by the scripts.
+const luaPrelude = `
+-- b36 renders a positive integer in base 36: the IDs reps type ("#4f2").
+local function b36(n)
+  local digits = '0123456789abcdefghijklmnopqrstuvwxyz'
+  local s = ''
+  repeat
+    local r = n % 36
+    s = string.sub(digits, r + 1, r + 1) .. s
+    n = (n - r) / 36
+  until n == 0
+  return s
+end
+
+-- arm puts id in the due ZSET and, if it is now the earliest, wakes the schedulers.
+local function arm(due, id, ms, channel, team)
+  redis.call('ZADD', due, ms, id)
+  local head = redis.call('ZRANGE', due, 0, 0)
+  if head[1] == id then
+    redis.call('PUBLISH', channel, team)
+  end
+end
+
+-- isOpen reports whether the campaign stored under key exists and is open, which is what makes
+-- a name-index entry pointing at it live (anything else is a stale entry we may overwrite).
+local function isOpen(key, openStatus)
+  return redis.call('HGET', key, @status) == openStatus
+end
+`
+
+func newScript(src string) *redis.Script { return redis.NewScript(luaFields.Replace(luaPrelude + src)) }
+
+// createScript stores a new open campaign and its index entries.
+//
+// KEYS[1] seq STRING, KEYS[2] campaign key prefix, KEYS[3] notes key prefix, KEYS[4] rep index
+// HASH, KEYS[5] name index HASH, KEYS[6] due ZSET, KEYS[7] reps SET.
+// ARGV[1] owner, ARGV[2] name field, ARGV[3] due ms, ARGV[4] team, ARGV[5] open status,
+// ARGV[6] wake channel, ARGV[7] first note ("" for none), ARGV[8…] hash field/value pairs.
+// Returns {"ok", id} or {"dup", id of the open campaign with the same name}.
+var createScript = newScript(`
+if (#ARGV - 7) % 2 ~= 0 or #ARGV < 9 or not tonumber(ARGV[3]) then
+  return redis.error_reply('create: malformed arguments')
+end
+local other = redis.call('HGET', KEYS[5], ARGV[2])
+if other and isOpen(KEYS[2] .. other, ARGV[5]) then
+  return {'dup', other}
+end
+local id = b36(redis.call('INCR', KEYS[1]))
+redis.call('HSET', KEYS[2] .. id, unpack(ARGV, 8))
+redis.call('HSET', KEYS[4], id, ARGV[3])
+redis.call('HSET', KEYS[5], ARGV[2], id)
+redis.call('SADD', KEYS[7], ARGV[1])
+if ARGV[7] ~= '' then
+  redis.call('RPUSH', KEYS[3] .. id, ARGV[7])
+end
+arm(KEYS[6], id, ARGV[3], ARGV[6], ARGV[4])
+return {'ok', id}
+`)
+
+// saveScript overwrites a campaign's fields and moves its index entries to match.
+//
+// KEYS[1] campaign HASH, KEYS[2] campaign key prefix, KEYS[3] due ZSET, KEYS[4] reps SET,
+// KEYS[5] rep index prefix, KEYS[6] name index prefix, KEYS[7] closed index prefix.
+// ARGV[1] id, ARGV[2] owner, ARGV[3] "1" if the campaign is open, ARGV[4] due ms, ARGV[5] name
+// field, ARGV[6] now ms (the closing time), ARGV[7] team, ARGV[8] wake channel, ARGV[9] open
+// status, ARGV[10] n = number of fields to delete, ARGV[11…10+n] those fields, then the hash
+// field/value pairs.
+// Returns {"ok"}, {"nf"} when the campaign does not exist, or {"dup", id}.
+var saveScript = newScript(`
+local id, owner, open, due, name = ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4], ARGV[5]
+local ndel = tonumber(ARGV[10])
+if not ndel or (#ARGV - 10 - ndel) % 2 ~= 0 or #ARGV - 10 - ndel < 2 or (open and not tonumber(due)) then
+  return redis.error_reply('save: malformed arguments')
+end
+local old = redis.call('HMGET', KEYS[1], @owner, @status, @due, @name)
+local oldOwner, wasOpen, oldDue, oldName = old[1], old[2] == ARGV[9], old[3], old[4]
+if not oldOwner then
+  return {'nf'}
+end
+-- The name entry must be (re)claimed when it changes, when the owner changes, or on reopening.
+local claim = open and (not wasOpen or oldOwner ~= owner or oldName ~= name)
+if claim then
+  local other = redis.call('HGET', KEYS[6] .. owner, name)
+  if other and other ~= id and isOpen(KEYS[2] .. other, ARGV[9]) then
+    return {'dup', other}
+  end
+end
+
+-- Validated: from here on every call writes.
+if ndel > 0 then
+  redis.call('HDEL', KEYS[1], unpack(ARGV, 11, 10 + ndel))
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 11 + ndel))
+if wasOpen and (not open or oldOwner ~= owner) then
+  redis.call('HDEL', KEYS[5] .. oldOwner, id)
+end
+if wasOpen and oldName and (not open or claim) and redis.call('HGET', KEYS[6] .. oldOwner, oldName) == id then
+  redis.call('HDEL', KEYS[6] .. oldOwner, oldName)
+end
+if not wasOpen and (open or oldOwner ~= owner) then
+  redis.call('HDEL', KEYS[7] .. oldOwner, id)
+end
+if open then
+  redis.call('HSET', KEYS[5] .. owner, id, due)
+  if claim then
+    redis.call('HSET', KEYS[6] .. owner, name, id)
+  end
+  -- Re-arm only on a new due time: an unchanged one may already have been reminded and claimed.
+  if not wasOpen or oldDue ~= due then
+    arm(KEYS[3], id, due, ARGV[8], ARGV[7])
+  end
+else
+  redis.call('ZREM', KEYS[3], id)
+  if wasOpen or oldOwner ~= owner then
+    redis.call('HSET', KEYS[7] .. owner, id, ARGV[6])
+  end
+end
+redis.call('SADD', KEYS[4], owner)
+return {'ok'}
+`)
+
+// deleteScript removes a campaign, its notes and every index entry.
+//
+// KEYS[1] campaign HASH, KEYS[2] notes LIST, KEYS[3] due ZSET, KEYS[4] rep index prefix,
+// KEYS[5] name index prefix, KEYS[6] closed index prefix. ARGV[1] id.
+// Returns 1, or 0 when there was no such campaign.
+var deleteScript = newScript(`
+local id = ARGV[1]
+local old = redis.call('HMGET', KEYS[1], @owner, @name)
+local owner, name = old[1], old[2]
+if not owner then
+  return 0
+end
+redis.call('HDEL', KEYS[4] .. owner, id)
+redis.call('HDEL', KEYS[6] .. owner, id)
+if name and redis.call('HGET', KEYS[5] .. owner, name) == id then
+  redis.call('HDEL', KEYS[5] .. owner, name)
+end
+redis.call('ZREM', KEYS[3], id)
+redis.call('DEL', KEYS[1], KEYS[2])
+return 1
+`)
+
+// addNoteScript appends a note if the campaign exists, keeping at most ARGV[2] notes.
+//
+// KEYS[1] campaign HASH, KEYS[2] notes LIST. ARGV[1] encoded note, ARGV[2] maximum kept.
+// Returns 1, or 0 when there is no such campaign.
+var addNoteScript = newScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
+end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+return 1
+`)
