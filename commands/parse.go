@@ -53,7 +53,8 @@ func Parse(text string, now time.Time, opts ParseOptions) (Draft, error) {
 		return Draft{}, campaign.Errorf(CodeEmpty, "I need a name and a date — try \"follow up Jane Smith at Acme next Tuesday\".")
 	}
 	var d Draft
-	d.Channel, s = splitVerb(s)
+	var verb bool
+	d.Channel, s, verb = splitVerb(s)
 	if ch, rest, ok := channelByPhrase(s); ok {
 		s = rest
 		if d.Channel == campaign.AnyChannel {
@@ -67,13 +68,19 @@ func Parse(text string, now time.Time, opts ParseOptions) (Draft, error) {
 	if err != nil {
 		return Draft{}, err
 	}
-	if x.st.any() {
-		head = removeSpans(head, x.spans)
-	} else if note != "" {
-		if x, err = extract(note, now, loc); err != nil {
+	head = removeSpans(head, x.spans)
+	if !x.st.dateish() && note != "" {
+		// "at 10 re the 10-15 resumes, tomorrow": a time in the head, the day in the note.
+		nx, err := extract(note, now, loc)
+		if err != nil {
 			return Draft{}, err
 		}
-		note = removeSpans(note, x.spans)
+		if !x.st.any() {
+			x = nx
+			note = removeSpans(note, nx.spans)
+		} else if nx.st.any() && merge(&x.st, &nx.st) {
+			note = removeSpans(note, nx.spans)
+		}
 	}
 	if !x.st.any() {
 		return Draft{}, noDateError(s)
@@ -84,6 +91,10 @@ func Parse(text string, now time.Time, opts ParseOptions) (Draft, error) {
 	}
 	d.Due, d.TimeGiven, d.Alternatives = m.Due, m.TimeGiven, m.Alternatives
 
+	if !verb {
+		// "tomorrow 3pm call Raj at Globex": the verb follows the date.
+		d.Channel, head, _ = splitVerb(head)
+	}
 	head, d.Temperature = takeTemperature(head, true)
 	if d.Temperature == "" {
 		_, d.Temperature = takeTemperature(note, false)
@@ -264,7 +275,7 @@ var verbs = func() []struct {
 
 // splitVerb removes the opening verb phrase and any "with"/"to" after it, and says which channel
 // the verb implies ("call" is a call, "follow up" is any channel).
-func splitVerb(s string) (campaign.Channel, string) {
+func splitVerb(s string) (ch campaign.Channel, rest string, ok bool) {
 	lower := asciiLower(s)
 	for _, v := range verbs {
 		if strings.HasPrefix(lower, v.words) && (len(lower) == len(v.words) || !isWordByte(lower[len(v.words)])) {
@@ -274,10 +285,10 @@ func splitVerb(s string) (campaign.Channel, string) {
 					rest = strings.TrimLeft(rest[len(p):], " ")
 				}
 			}
-			return v.ch, rest
+			return v.ch, rest, true
 		}
 	}
-	return campaign.AnyChannel, s
+	return campaign.AnyChannel, s, false
 }
 
 func isWordByte(c byte) bool {
@@ -325,7 +336,7 @@ func splitNote(s string) (head, note string) {
 }
 
 // prepositions that belong to a date expression that was removed ("on 4/1", "by Friday").
-var prepositions = []string{"on", "at", "by", "for", "before", "until", "till", "around", "to", "@", "due", "from"}
+var prepositions = []string{"on", "at", "by", "for", "before", "until", "till", "around", "about", "approx", "~", "to", "@", "due", "from"}
 
 // removeSpans cuts the date spans out of text, with the preposition just before each, and tidies
 // the spacing.
@@ -422,6 +433,9 @@ func splitPerson(s string) (person, company string) {
 			company = s[loc[1]:]
 		}
 		s = s[:loc[0]]
+	}
+	if i := strings.IndexAny(company, ",;"); i >= 0 {
+		company = company[:i] // "Acme, voicemail": what follows a comma is not the company
 	}
 	company = companyEnd.ReplaceAllString(company, "")
 	company = trimPunct(strings.Trim(company, " ()."))

@@ -40,6 +40,8 @@ type reading struct {
 	hour, minute  int
 	timeL, timeR  int
 	zone          *time.Location
+	spanned       bool // l and r hold the span of the matches that applied
+	l, r          int
 	hasAbs        bool // "in 2 hours": an instant, not a day
 	abs           time.Time
 }
@@ -83,6 +85,8 @@ type rule struct {
 	// apply reads the captures into st. It returns false when the match turns out not to be a
 	// date after all ("June 3pm" is a person and a time), and an error for impossible dates.
 	apply func(st *reading, m *rules.Match) (bool, error)
+	// skip, when set, rejects a match that only looks like a date; Find then tries the next one.
+	skip func(st *reading, m *rules.Match) bool
 }
 
 // boundRule ties a rule to one call's reading, so the shared rule table stays immutable.
@@ -110,24 +114,41 @@ func (b *boundRule) Find(text string) *rules.Match {
 			return nil
 		}
 	}
-	idx := r.re.FindStringSubmatchIndex(text)
-	if idx == nil {
-		return nil
-	}
-	m := &rules.Match{Left: idx[0], Right: idx[1], Text: text[idx[0]:idx[1]], Applier: b.applier}
-	m.Captures = make([]string, 0, len(idx)/2-1)
-	for i := 2; i < len(idx); i += 2 {
-		if idx[i] < 0 {
-			m.Captures = append(m.Captures, "")
+	for _, idx := range r.re.FindAllStringSubmatchIndex(text, -1) {
+		m := &rules.Match{Left: idx[0], Right: idx[1], Text: text[idx[0]:idx[1]], Applier: b.applier}
+		m.Captures = make([]string, 0, len(idx)/2-1)
+		for i := 2; i < len(idx); i += 2 {
+			if idx[i] < 0 {
+				m.Captures = append(m.Captures, "")
+				continue
+			}
+			m.Captures = append(m.Captures, text[idx[i]:idx[i+1]])
+		}
+		// A match that is not a date ("Sun Life", "June 3pm") must not hide a later one that is,
+		// and must not start a cluster of its own: skip it here, before when clusters.
+		if r.skip != nil && r.skip(b.st, m) {
 			continue
 		}
-		m.Captures = append(m.Captures, text[idx[i]:idx[i+1]])
+		return m
 	}
-	return m
+	return nil
 }
 
 func (b *boundRule) applier(m *rules.Match, _ *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
-	return b.r.apply(b.st, m)
+	ok, err := b.r.apply(b.st, m)
+	if ok {
+		// when's cluster span can shrink when a shorter match sorts after a longer one at the
+		// same index, so the span to cut is tracked here from the matches that applied.
+		st := b.st
+		if !st.spanned || m.Left < st.l {
+			st.l = m.Left
+		}
+		if !st.spanned || m.Right > st.r {
+			st.r = m.Right
+		}
+		st.spanned = true
+	}
+	return ok, err
 }
 
 // newWhen builds a when parser bound to st. It is built per call (a few hundred bytes) because
@@ -185,6 +206,9 @@ func extract(text string, now time.Time, loc *time.Location) (extracted, error) 
 			break
 		}
 		l, r := res.Index, res.Index+len(res.Text)
+		if st.spanned {
+			l, r = min(l, st.l), max(r, st.r)
+		}
 		if !st.any() {
 			blank(work, l, r)
 			continue

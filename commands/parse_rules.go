@@ -68,7 +68,7 @@ var monthNeed = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
 // override earlier ones only through reading's overlap logic, never silently.
 var projectRules = []rule{
 	{ // today, tomorrow, tmrw, day after tomorrow, tonight, yesterday
-		re:    re(`\b(day after tomorrow|today|tonight|tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|yesterday|yday)\b`),
+		re:    re(`\b(?:the\s+)?(day after tomorrow|today|tonight|tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|yesterday|yday)\b`),
 		need:  []string{"to", "tm", "yday", "yest", "tonight"},
 		apply: applyCasual,
 	},
@@ -76,6 +76,10 @@ var projectRules = []rule{
 		re:    re(`\b(?:(next week|this week|this coming|this|next|coming|last|past)\s+(?:on\s+)?)?` + weekdayPat + `\b\.?(?:,?\s+(after next|next week|this week|week after next))?`),
 		need:  weekdayNeed,
 		apply: applyWeekday,
+		skip: func(st *reading, m *rules.Match) bool {
+			// "Sun Life", "Wed Holdings": a capitalised abbreviation before a capitalised word.
+			return m.Captures[0] == "" && len(m.Captures[1]) <= 3 && properNoun(st, m.Left, m.Left+len(m.Captures[1]))
+		},
 	},
 	{ // next week, sometime next month, end of next week, next quarter, last week
 		re:    re(`\b(?:(sometime|some time|early|later|late|end of|the end of|start of|beginning of|the beginning of|middle of|mid|mid-)\s*)?(this|next|last|the following)\s+(week|month|quarter|year)\b`),
@@ -102,6 +106,7 @@ var projectRules = []rule{
 		need:  monthNeed,
 		digit: true,
 		apply: applyMonthDay,
+		skip:  func(_ *reading, m *rules.Match) bool { return m.Captures[3] != "" }, // "June 3pm" is a person and a time
 	},
 	{ // 5 Jan, 5th of January 2027
 		re:    re(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthPat + `\b\.?(?:,?\s+('\d{2}|\d{4})\b)?`),
@@ -118,6 +123,13 @@ var projectRules = []rule{
 		re:    re(`\b(early|mid-|mid|middle of|late|end of|the end of|beginning of|start of|in)\s*` + monthPat + `\b\.?(?:\s+(\d{4})\b)?(\s+\d)?`),
 		need:  monthNeed,
 		apply: applyMonthPart,
+		skip: func(st *reading, m *rules.Match) bool {
+			if m.Captures[3] != "" {
+				return true // "in May 5": the month-day rule reads it
+			}
+			i := strings.LastIndex(m.Text, m.Captures[1]) + m.Left
+			return m.Captures[0] == "in" && properNoun(st, i, i+len(m.Captures[1])) // "Jane in April Smith's team"
+		},
 	},
 	{ // 4/1, 04/02/2026, 3/1/19
 		re:    re(`\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b`),
@@ -150,6 +162,7 @@ var projectRules = []rule{
 		re:    re(`(?:\b(?:at|around|by|before|after|until|till|from|approx|about)|@|~)\s*(\d{1,2})\b(\s*(?:o'?clock))?([:/.\-]\d|\s*(?:am\b|pm\b|a\.m|p\.m|a\b|p\b|days?\b|weeks?\b|months?\b|years?\b|hours?\b|hrs?\b|mins?\b|minutes?\b|resumes?\b|candidates?\b|people\b|reqs?\b|roles?\b|hires?\b|heads?\b|percent\b|%|k\b|x\b))?`),
 		digit: true,
 		apply: applyBareHour,
+		skip:  func(_ *reading, m *rules.Match) bool { return m.Captures[2] != "" || atoi(m.Captures[0]) > 23 },
 	},
 	{ // 15:30, 9:00, 3:30 (a bare 1–7 means pm)
 		re:    re(`\b(\d{1,2}):(\d{2})\b`),
@@ -171,11 +184,20 @@ var projectRules = []rule{
 		need: []string{"noon", "midday", "lunch", "eod", "cob", "eob", "end of", "close of",
 			"first thing", "morning", "afternoon", "evening", "tonight"},
 		apply: applyNamedTime,
+		skip:  noonIsName,
 	},
 	{ // ET, PT, EST, Pacific, GMT, UTC, UK time
 		re:    re(`\b(et|est|edt|eastern|ct|cst|cdt|central|mt|mst|mdt|mountain|pt|pst|pdt|pacific|gmt|utc|bst|uk|london)(?:\s+time)?\b`),
 		need:  []string{"et", "ct", "mt", "pt", "edt", "cdt", "mdt", "pdt", "gmt", "utc", "bst", "uk", "london", "eastern", "central", "mountain", "pacific"},
 		apply: applyZone,
+		skip: func(st *reading, m *rules.Match) bool {
+			w := m.Captures[0]
+			if (w == "uk" || w == "london") && !strings.HasSuffix(m.Text, "time") {
+				return true // "UK" alone is a place, not a zone
+			}
+			// Lower-case "et", "ct", "mt" are too often words or initials.
+			return (w == "et" || w == "ct" || w == "mt") && st.orig[m.Left] >= 'a' && st.orig[m.Left] <= 'z'
+		},
 	},
 }
 
@@ -720,7 +742,8 @@ func applyRange(st *reading, m *rules.Match) (bool, error) {
 		// "2-4pm": the start shares the end's half of the day unless that puts it after the end
 		// ("11-1pm" starts at 11 am).
 		e, okEnd := twelveHour(end, c[5])
-		h, ok := twelveHour(start, c[5])
+		var ok bool
+		h, ok = twelveHour(start, c[5])
 		if !ok || !okEnd {
 			return false, impossibleError(st.orig[m.Left:m.Right])
 		}
@@ -736,16 +759,6 @@ func applyRange(st *reading, m *rules.Match) (bool, error) {
 
 func applyNamedTime(st *reading, m *rules.Match) (bool, error) {
 	w := m.Captures[0]
-	if w == "noon" && properNoun(st, m.Left, m.Right) {
-		return false, nil
-	}
-	if w == "noon" && m.Left > 0 && st.orig[m.Left] == 'N' {
-		// "Jane Noon at Acme": a capitalised Noon right after a capitalised word is a surname.
-		prev := strings.TrimRight(st.orig[:m.Left], " ")
-		if i := strings.LastIndexByte(prev, ' '); i+1 < len(prev) && prev[i+1] >= 'A' && prev[i+1] <= 'Z' {
-			return false, nil
-		}
-	}
 	switch {
 	case strings.HasPrefix(w, "tomorrow"):
 		if err := st.setDate(m, st.today.AddDays(1)); err != nil {
@@ -777,6 +790,21 @@ func applyNamedTime(st *reading, m *rules.Match) (bool, error) {
 		st.setTime(m, 17, 0)
 	}
 	return true, nil
+}
+
+// noonIsName reports a capitalised "Noon" right after a capitalised word: "Jane Noon at Acme".
+func noonIsName(st *reading, m *rules.Match) bool {
+	if m.Captures[0] != "noon" || st.orig[m.Left] != 'N' {
+		return false
+	}
+	prev := strings.TrimRight(st.orig[:m.Left], " ")
+	i := strings.LastIndexByte(prev, ' ') + 1
+	if i >= len(prev) || prev[i] < 'A' || prev[i] > 'Z' {
+		return false
+	}
+	_, isDay := weekdays[asciiLower(prev[i:])]
+	_, isMonth := months[asciiLower(prev[i:])]
+	return !isDay && !isMonth && asciiLower(prev[i:]) != "tomorrow" && asciiLower(prev[i:]) != "today"
 }
 
 func applyZone(st *reading, m *rules.Match) (bool, error) {
