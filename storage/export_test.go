@@ -105,3 +105,30 @@ func CheckIndexes(ctx context.Context, rdb redis.UniversalClient, team string, d
 	}
 	return errors.Join(errs...)
 }
+
+// CreateMany stores campaigns the way Create does, through the same script, but pipelined in
+// batches: benchmarks use it to load 100,000 campaigns in seconds.
+func CreateMany(ctx context.Context, s *Store, cs []campaign.Campaign, first *campaign.Note) error {
+	if err := createScript.Load(ctx, s.rdb).Err(); err != nil {
+		return err
+	}
+	for len(cs) > 0 {
+		batch := cs[:min(len(cs), 500)]
+		cs = cs[len(batch):]
+		pipe := s.rdb.Pipeline()
+		for _, c := range batch {
+			if err := s.addTeam(ctx, c.Team); err != nil {
+				return err
+			}
+			_, keys, args, err := s.createArgs(c, first)
+			if err != nil {
+				return err
+			}
+			createScript.EvalSha(ctx, pipe, keys, args...)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}

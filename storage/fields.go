@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/json"
+	"fmt"
 	"hash/fnv"
 	"strconv"
 	"strings"
@@ -162,17 +163,31 @@ func decodeCampaign(team, id string, h map[string]string) campaign.Campaign {
 // the text, last, may contain anything.
 const noteSep = "\x1f"
 
-// encodeNote renders a note as "<ms>\x1f<author>\x1f<text>": a third of the size of JSON.
+// encodeNote renders a note as a netstring, "<length>:<ms>\x1f<author>\x1f<text>,", so notes can
+// be concatenated into one string and split again whatever their text holds.
 func encodeNote(n campaign.Note) string {
-	return msOf(n.At) + noteSep + n.Author + noteSep + n.Text
+	rec := msOf(n.At) + noteSep + n.Author + noteSep + n.Text
+	return strconv.Itoa(len(rec)) + ":" + rec + ","
 }
 
-func decodeNote(s string) campaign.Note {
-	parts := strings.SplitN(s, noteSep, 3)
-	for len(parts) < 3 {
-		parts = append(parts, "")
+// decodeNotes splits what encodeNote wrote, concatenated. It stops at the first malformed
+// netstring rather than guessing.
+func decodeNotes(s string) ([]campaign.Note, error) {
+	var notes []campaign.Note
+	for s != "" {
+		head, rest, ok := strings.Cut(s, ":")
+		n, err := strconv.Atoi(head)
+		if !ok || err != nil || n < 0 || len(rest) < n+1 || rest[n] != ',' {
+			return notes, fmt.Errorf("malformed note at %.20q", s)
+		}
+		parts := strings.SplitN(rest[:n], noteSep, 3)
+		for len(parts) < 3 {
+			parts = append(parts, "")
+		}
+		notes = append(notes, campaign.Note{At: timeOf(parts[0]), Author: parts[1], Text: parts[2]})
+		s = rest[n+1:]
 	}
-	return campaign.Note{At: timeOf(parts[0]), Author: parts[1], Text: parts[2]}
+	return notes, nil
 }
 
 // Field names of a rep's profile hash (profileKey). Zero values are left out.

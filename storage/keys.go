@@ -32,8 +32,9 @@ func seqKey(team string) string { return teamTag(team) + "seq" }
 // of its own; Save only touches the fields listed in fields.go.
 func campaignKey(team, id string) string { return teamTag(team) + "c:" + id }
 
-// notesKey is a LIST of a campaign's notes, oldest first (see encodeNote). Notes live outside the
-// hash because one long value would push the whole hash out of its compact encoding.
+// notesKey is a STRING of a campaign's notes, oldest first, each a netstring (see encodeNote).
+// Notes live outside the hash because one long value would push the whole hash out of its
+// compact encoding, and in a string rather than a LIST because a quicklist costs ~90 bytes more.
 func notesKey(team, id string) string { return teamTag(team) + "n:" + id }
 
 // repIndexKey is a HASH of one rep's open campaigns: field = campaign ID, value = due Unix ms.

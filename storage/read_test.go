@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,8 +107,9 @@ func TestNotesBounded(t *testing.T) {
 	t.Parallel()
 	s, _ := newStore(t)
 	c := mustCreate(t, s, jane())
-	for i := range 205 {
-		if err := s.AddNote(t.Context(), team, c.ID, campaign.Note{At: t0, Text: fmt.Sprint(i)}); err != nil {
+	text := strings.Repeat("x", 1000)
+	for i := range 40 { // 40 KB of notes
+		if err := s.AddNote(t.Context(), team, c.ID, campaign.Note{At: t0, Text: fmt.Sprintf("%02d%s", i, text)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -115,8 +117,17 @@ func TestNotesBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 200 || got[0].Text != "5" || got[199].Text != "204" {
-		t.Errorf("kept %d notes from %q to %q; want 200 from 5 to 204", len(got), got[0].Text, got[len(got)-1].Text)
+	first, last := got[0].Text[:2], got[len(got)-1].Text[:2]
+	if len(got) < 25 || len(got) > 33 || last != "39" || first != fmt.Sprintf("%02d", 40-len(got)) {
+		t.Errorf("kept %d notes from %s to %s; want about 32 KB ending at 39", len(got), first, last)
+	}
+	// A single note longer than the bound is still kept whole: it is the newest.
+	huge := strings.Repeat("y", 40<<10)
+	if err := s.AddNote(t.Context(), team, c.ID, campaign.Note{At: t0, Text: huge}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Notes(t.Context(), team, c.ID, 0); err != nil || len(got) != 1 || got[0].Text != huge {
+		t.Errorf("after a huge note: %d notes, %v", len(got), err)
 	}
 }
 

@@ -58,7 +58,7 @@ func newScript(src string) *redis.Script { return redis.NewScript(luaFields.Repl
 // KEYS[1] seq STRING, KEYS[2] campaign key prefix, KEYS[3] notes key prefix, KEYS[4] rep index
 // HASH, KEYS[5] name index HASH, KEYS[6] due ZSET, KEYS[7] reps SET.
 // ARGV[1] owner, ARGV[2] name field, ARGV[3] due ms, ARGV[4] team, ARGV[5] open status,
-// ARGV[6] wake channel, ARGV[7] first note ("" for none), ARGV[8…] hash field/value pairs.
+// ARGV[6] wake channel, ARGV[7] first note as a netstring ("" for none), ARGV[8…] hash field/value pairs.
 // Returns {"ok", id} or {"dup", id of the open campaign with the same name}.
 var createScript = newScript(`
 if (#ARGV - 7) % 2 ~= 0 or #ARGV < 9 or not tonumber(ARGV[3]) then
@@ -74,7 +74,7 @@ redis.call('HSET', KEYS[4], id, ARGV[3])
 redis.call('HSET', KEYS[5], ARGV[2], id)
 redis.call('SADD', KEYS[7], ARGV[1])
 if ARGV[7] ~= '' then
-  redis.call('RPUSH', KEYS[3] .. id, ARGV[7])
+  redis.call('SET', KEYS[3] .. id, ARGV[7])
 end
 arm(KEYS[6], id, ARGV[3], ARGV[6], ARGV[4])
 return {'ok', id}
@@ -144,7 +144,7 @@ return {'ok'}
 
 // deleteScript removes a campaign, its notes and every index entry.
 //
-// KEYS[1] campaign HASH, KEYS[2] notes LIST, KEYS[3] due ZSET, KEYS[4] rep index prefix,
+// KEYS[1] campaign HASH, KEYS[2] notes STRING, KEYS[3] due ZSET, KEYS[4] rep index prefix,
 // KEYS[5] name index prefix, KEYS[6] closed index prefix. ARGV[1] id.
 // Returns 1, or 0 when there was no such campaign.
 var deleteScript = newScript(`
@@ -164,15 +164,22 @@ redis.call('DEL', KEYS[1], KEYS[2])
 return 1
 `)
 
-// addNoteScript appends a note if the campaign exists, keeping at most ARGV[2] notes.
+// addNoteScript appends a note if the campaign exists. The notes are one STRING rewritten whole
+// (GET, SET) rather than APPENDed to, because APPEND leaves spare capacity behind; when it grows
+// past ARGV[2] bytes the oldest notes are dropped, but never the one just added.
 //
-// KEYS[1] campaign HASH, KEYS[2] notes LIST. ARGV[1] encoded note, ARGV[2] maximum kept.
-// Returns 1, or 0 when there is no such campaign.
+// KEYS[1] campaign HASH, KEYS[2] notes STRING. ARGV[1] the note as a netstring, ARGV[2] maximum
+// bytes kept. Returns 1, or 0 when there is no such campaign.
 var addNoteScript = newScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return 0
 end
-redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+local v = (redis.call('GET', KEYS[2]) or '') .. ARGV[1]
+local max = tonumber(ARGV[2])
+while #v > max and #v > #ARGV[1] do
+  local colon = string.find(v, ':', 1, true)
+  v = string.sub(v, colon + tonumber(string.sub(v, 1, colon - 1)) + 2)
+end
+redis.call('SET', KEYS[2], v)
 return 1
 `)

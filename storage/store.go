@@ -17,9 +17,9 @@ import (
 	"campaignbot/campaign"
 )
 
-// maxNotes is how many notes a campaign keeps; older ones are dropped so a campaign worked for
-// years cannot grow without bound.
-const maxNotes = 200
+// maxNotesBytes bounds a campaign's notes (about 300 typical ones); older notes are dropped so a
+// campaign worked for years cannot grow without bound.
+const maxNotesBytes = 32 << 10
 
 // eventTTL is how long a Slack event ID is remembered. Slack retries within minutes.
 const eventTTL = time.Hour
@@ -128,37 +128,12 @@ func validate(c campaign.Campaign) error {
 // campaign.PersonKey and CompanyKey), Create writes nothing and returns *campaign.DuplicateError
 // naming it.
 func (s *Store) Create(ctx context.Context, c campaign.Campaign, first *campaign.Note) (campaign.Campaign, error) {
-	now := s.now()
-	if c.Status == "" {
-		c.Status = campaign.Active
-	}
-	if c.Temperature == "" {
-		c.Temperature = campaign.Cold
-	}
-	if c.CreatedAt.IsZero() {
-		c.CreatedAt = now
-	}
-	c.UpdatedAt = now
-	c = truncateTimes(c)
-	if err := validate(c); err != nil {
+	c, keys, args, err := s.createArgs(c, first)
+	if err != nil {
 		return campaign.Campaign{}, fmt.Errorf("create campaign: %w", err)
-	}
-	if !c.Status.Open() {
-		return campaign.Campaign{}, fmt.Errorf("create campaign: status %q is not open", c.Status)
 	}
 	if err := s.addTeam(ctx, c.Team); err != nil {
 		return campaign.Campaign{}, fmt.Errorf("create campaign: %w", err)
-	}
-	note := ""
-	if first != nil {
-		note = encodeNote(*first)
-	}
-	name := nameField(c.Person, c.Company)
-	keys := []string{seqKey(c.Team), campaignKey(c.Team, ""), notesKey(c.Team, ""),
-		repIndexKey(c.Team, c.Owner), nameIndexKey(c.Team, c.Owner), dueKey(c.Team), repsKey(c.Team)}
-	args := []any{c.Owner, name, msOf(c.DueAt), c.Team, string(campaign.Active), wakeChannel, note}
-	for _, v := range encodeCampaign(c) {
-		args = append(args, v)
 	}
 	res, err := createScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
@@ -172,6 +147,39 @@ func (s *Store) Create(ctx context.Context, c campaign.Campaign, first *campaign
 	}
 	c.ID = res[1]
 	return c, nil
+}
+
+// createArgs applies Create's defaults to c, validates it and returns createScript's arguments.
+func (s *Store) createArgs(c campaign.Campaign, first *campaign.Note) (campaign.Campaign, []string, []any, error) {
+	now := s.now()
+	if c.Status == "" {
+		c.Status = campaign.Active
+	}
+	if c.Temperature == "" {
+		c.Temperature = campaign.Cold
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = now
+	}
+	c.UpdatedAt = now
+	c = truncateTimes(c)
+	if err := validate(c); err != nil {
+		return c, nil, nil, err
+	}
+	if !c.Status.Open() {
+		return c, nil, nil, fmt.Errorf("status %q is not open", c.Status)
+	}
+	note := ""
+	if first != nil {
+		note = encodeNote(*first)
+	}
+	keys := []string{seqKey(c.Team), campaignKey(c.Team, ""), notesKey(c.Team, ""),
+		repIndexKey(c.Team, c.Owner), nameIndexKey(c.Team, c.Owner), dueKey(c.Team), repsKey(c.Team)}
+	args := []any{c.Owner, nameField(c.Person, c.Company), msOf(c.DueAt), c.Team, string(campaign.Active), wakeChannel, note}
+	for _, v := range encodeCampaign(c) {
+		args = append(args, v)
+	}
+	return c, keys, args, nil
 }
 
 // duplicate builds the error for a name-index hit on id. The index holds a hash of the names, so
@@ -384,14 +392,14 @@ func (s *Store) load(ctx context.Context, team string, idx map[string]string) ([
 }
 
 // AddNote appends n to a campaign's log; it fails with campaign.NotFound if there is no such
-// campaign. Only the newest maxNotes notes are kept.
+// campaign. Once the log passes maxNotesBytes the oldest notes are dropped.
 func (s *Store) AddNote(ctx context.Context, team, id string, n campaign.Note) error {
 	id, ok := normID(id)
 	if !ok {
 		return notFound(id)
 	}
 	keys := []string{campaignKey(team, id), notesKey(team, id)}
-	added, err := addNoteScript.Run(ctx, s.rdb, keys, encodeNote(n), maxNotes).Int()
+	added, err := addNoteScript.Run(ctx, s.rdb, keys, encodeNote(n), maxNotesBytes).Int()
 	if err != nil {
 		return fmt.Errorf("add note to campaign %s: %w", id, err)
 	}
@@ -408,22 +416,24 @@ func (s *Store) Notes(ctx context.Context, team, id string, limit int) ([]campai
 	if !ok {
 		return nil, notFound(id)
 	}
-	start := int64(0)
-	if limit > 0 {
-		start = -int64(limit)
-	}
 	pipe := s.rdb.Pipeline()
 	exists := pipe.Exists(ctx, campaignKey(team, id))
-	rng := pipe.LRange(ctx, notesKey(team, id), start, -1)
-	if _, err := pipe.Exec(ctx); err != nil {
+	get := pipe.Get(ctx, notesKey(team, id))
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("read notes of campaign %s: %w", id, err)
 	}
 	if exists.Val() == 0 {
 		return nil, notFound(id)
 	}
-	notes := make([]campaign.Note, 0, len(rng.Val()))
-	for _, v := range rng.Val() {
-		notes = append(notes, decodeNote(v))
+	notes, err := decodeNotes(get.Val())
+	if err != nil {
+		return nil, fmt.Errorf("read notes of campaign %s: %w", id, err)
+	}
+	if limit > 0 && len(notes) > limit {
+		notes = notes[len(notes)-limit:]
+	}
+	if notes == nil {
+		notes = []campaign.Note{}
 	}
 	return notes, nil
 }
