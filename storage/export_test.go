@@ -23,6 +23,9 @@ var (
 	TeamsKey       = teamsKey
 	WakeChannel    = wakeChannel
 	NameField      = nameField
+	LeaseKey       = leaseKey
+	ClaimKey       = claimKey
+	HeldKey        = heldKey
 )
 
 // CheckIndexes verifies the invariants the scripts maintain for team, returning every violation:

@@ -332,3 +332,34 @@ func TestDelete(t *testing.T) {
 		})
 	}
 }
+
+// TestClosedLeavesScheduler checks that closing or deleting a campaign whose reminder the
+// scheduler holds (leased, or held back for a rep on PTO) withdraws it there too, so it is
+// neither sent nor put back in due by lease recovery.
+func TestClosedLeavesScheduler(t *testing.T) {
+	t.Parallel()
+	end := map[string]func(s *storage.Store, c campaign.Campaign) error{
+		"close":  func(s *storage.Store, c campaign.Campaign) error { c.Status = campaign.Won; return s.Save(t.Context(), c) },
+		"delete": func(s *storage.Store, c campaign.Campaign) error { return s.Delete(t.Context(), team, c.ID) },
+	}
+	for name, fn := range end {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s, rdb := newStore(t)
+			ctx := t.Context()
+			c := mustCreate(t, s, jane())
+			rdb.ZRem(ctx, storage.DueKey(team), c.ID) // as a claim does
+			rdb.ZAdd(ctx, storage.LeaseKey(team), redis.Z{Score: 1, Member: c.ID})
+			rdb.HSet(ctx, storage.ClaimKey(team), c.ID, "tok|1")
+			rdb.ZAdd(ctx, storage.HeldKey(team, "U1"), redis.Z{Score: 1, Member: c.ID})
+			if err := fn(s, c); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []string{storage.LeaseKey(team), storage.ClaimKey(team), storage.HeldKey(team, "U1")} {
+				if n := rdb.Exists(ctx, k).Val(); n != 0 {
+					t.Errorf("%s still exists after %s", k, name)
+				}
+			}
+		})
+	}
+}

@@ -83,7 +83,9 @@ return {'ok', id}
 // saveScript overwrites a campaign's fields and moves its index entries to match.
 //
 // KEYS[1] campaign HASH, KEYS[2] campaign key prefix, KEYS[3] due ZSET, KEYS[4] reps SET,
-// KEYS[5] rep index prefix, KEYS[6] name index prefix, KEYS[7] closed index prefix.
+// KEYS[5] rep index prefix, KEYS[6] name index prefix, KEYS[7] closed index prefix, KEYS[8]
+// lease ZSET, KEYS[9] claim HASH, KEYS[10] held prefix (the scheduler's keys: a closed campaign
+// leaves them too, so no reminder is sent or recovered for it).
 // ARGV[1] id, ARGV[2] owner, ARGV[3] "1" if the campaign is open, ARGV[4] due ms, ARGV[5] name
 // field, ARGV[6] now ms (the closing time), ARGV[7] team, ARGV[8] wake channel, ARGV[9] open
 // status, ARGV[10] n = number of fields to delete, ARGV[11…10+n] those fields, then the hash
@@ -123,6 +125,9 @@ end
 if not wasOpen and (open or oldOwner ~= owner) then
   redis.call('HDEL', KEYS[7] .. oldOwner, id)
 end
+if not open or oldOwner ~= owner then
+  redis.call('ZREM', KEYS[10] .. oldOwner, id)
+end
 if open then
   redis.call('HSET', KEYS[5] .. owner, id, due)
   if claim then
@@ -134,6 +139,8 @@ if open then
   end
 else
   redis.call('ZREM', KEYS[3], id)
+  redis.call('ZREM', KEYS[8], id)
+  redis.call('HDEL', KEYS[9], id)
   if wasOpen or oldOwner ~= owner then
     redis.call('HSET', KEYS[7] .. owner, id, ARGV[6])
   end
@@ -145,7 +152,8 @@ return {'ok'}
 // deleteScript removes a campaign, its notes and every index entry.
 //
 // KEYS[1] campaign HASH, KEYS[2] notes STRING, KEYS[3] due ZSET, KEYS[4] rep index prefix,
-// KEYS[5] name index prefix, KEYS[6] closed index prefix. ARGV[1] id.
+// KEYS[5] name index prefix, KEYS[6] closed index prefix, KEYS[7] lease ZSET, KEYS[8] claim
+// HASH, KEYS[9] held prefix. ARGV[1] id.
 // Returns 1, or 0 when there was no such campaign.
 var deleteScript = newScript(`
 local id = ARGV[1]
@@ -160,6 +168,9 @@ if name and redis.call('HGET', KEYS[5] .. owner, name) == id then
   redis.call('HDEL', KEYS[5] .. owner, name)
 end
 redis.call('ZREM', KEYS[3], id)
+redis.call('ZREM', KEYS[7], id)
+redis.call('HDEL', KEYS[8], id)
+redis.call('ZREM', KEYS[9] .. owner, id)
 redis.call('DEL', KEYS[1], KEYS[2])
 return 1
 `)

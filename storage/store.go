@@ -269,7 +269,8 @@ func (s *Store) Save(ctx context.Context, c campaign.Campaign) error {
 		}
 	}
 	keys := []string{campaignKey(c.Team, id), campaignKey(c.Team, ""), dueKey(c.Team), repsKey(c.Team),
-		repIndexKey(c.Team, ""), nameIndexKey(c.Team, ""), closedIndexKey(c.Team, "")}
+		repIndexKey(c.Team, ""), nameIndexKey(c.Team, ""), closedIndexKey(c.Team, ""),
+		leaseKey(c.Team), claimKey(c.Team), heldKey(c.Team, "")}
 	args := []any{id, c.Owner, open, due, nameField(c.Person, c.Company), msOf(now), c.Team, wakeChannel,
 		string(campaign.Active), len(del)}
 	args = append(args, del...)
@@ -298,7 +299,8 @@ func (s *Store) Delete(ctx context.Context, team, id string) error {
 		return notFound(id)
 	}
 	keys := []string{campaignKey(team, id), notesKey(team, id), dueKey(team),
-		repIndexKey(team, ""), nameIndexKey(team, ""), closedIndexKey(team, "")}
+		repIndexKey(team, ""), nameIndexKey(team, ""), closedIndexKey(team, ""),
+		leaseKey(team), claimKey(team), heldKey(team, "")}
 	n, err := deleteScript.Run(ctx, s.rdb, keys, id).Int()
 	if err != nil {
 		return fmt.Errorf("delete campaign %s: %w", id, err)
