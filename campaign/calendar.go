@@ -79,3 +79,6 @@ func (c Calendar) AddWorkdays(d Date, n int) Date {
 	}
 	return d
 }
+
+// IsZero reports whether d is the zero Date, meaning "not set".
+func (d Date) IsZero() bool { return d == Date{} }

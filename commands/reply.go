@@ -5,6 +5,9 @@ package commands
 type Reply struct {
 	Text    string
 	Actions []Action
+	// Refused is true when Text explains why the message could not be used (a *campaign.Error),
+	// so an adapter can show it beside the input, for example as a modal field error.
+	Refused bool
 }
 
 // Action is a button offered with a reply. Pressing it runs Command as if the rep had typed it,

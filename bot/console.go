@@ -1,0 +1,119 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"campaignbot/commands"
+)
+
+// Handler runs one rep message and returns the reply. commands.Handler implements it.
+type Handler interface {
+	Handle(ctx context.Context, m commands.Message) commands.Reply
+}
+
+// Console is a chat adapter on plain text streams: each input line is a message from one rep,
+// and replies and scheduled messages are written to Out. It is the default when no Slack tokens
+// are configured.
+type Console struct {
+	In       io.Reader
+	Out      io.Writer
+	Team     string
+	User     string
+	Location *time.Location
+	// Prompt prints "> " before each line; main turns it on when stdin is a terminal.
+	Prompt bool
+
+	mu sync.Mutex // serialises writes: replies and scheduler messages share Out
+}
+
+// Run reads lines until EOF or ctx ends. EOF is a normal end and returns nil.
+func (c *Console) Run(ctx context.Context, h Handler) error {
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() {
+		// The scanner blocks in Read, which ctx cannot interrupt; the goroutine ends at EOF.
+		sc := bufio.NewScanner(c.In)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		readErr <- sc.Err()
+	}()
+	c.prompt()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-readErr:
+			if err != nil {
+				return fmt.Errorf("read console input: %w", err)
+			}
+			return nil
+		case line := <-lines:
+			if strings.TrimSpace(line) != "" {
+				r := h.Handle(ctx, commands.Message{Team: c.Team, User: c.User, Channel: "console", Text: line, Location: c.Location})
+				c.write("", r)
+			}
+			c.prompt()
+		}
+	}
+}
+
+// DM prints a message the scheduler sends to a rep.
+func (c *Console) DM(_ context.Context, _, user string, r commands.Reply) error {
+	c.write("(DM to "+user+") ", r)
+	return nil
+}
+
+// Post prints a message the scheduler sends to a channel.
+func (c *Console) Post(_ context.Context, _, channel string, r commands.Reply) error {
+	c.write("(#"+channel+") ", r)
+	return nil
+}
+
+func (c *Console) prompt() {
+	if !c.Prompt {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprint(c.Out, "> ")
+}
+
+func (c *Console) write(prefix string, r commands.Reply) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintln(c.Out, prefix+plainText(r.Text))
+	for _, a := range r.Actions {
+		writeAction(c.Out, "  ", a)
+	}
+}
+
+// writeAction shows a button as the command that does the same thing, so a console user learns
+// the typed grammar.
+func writeAction(w io.Writer, indent string, a commands.Action) {
+	switch {
+	case len(a.Options) > 0:
+		fmt.Fprintf(w, "%s[%s]\n", indent, a.Label)
+		for _, o := range a.Options {
+			writeAction(w, indent+"  ", o)
+		}
+	case a.Ask != "":
+		fmt.Fprintf(w, "%s[%s] type: %s <%s>\n", indent, a.Label, a.Command, strings.TrimSuffix(a.Ask, "?"))
+	default:
+		fmt.Fprintf(w, "%s[%s] type: %s\n", indent, a.Label, a.Command)
+	}
+}
+
+// plainText undoes chat escaping for a terminal, where &, < and > are harmless.
+var plainText = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace
