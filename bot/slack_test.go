@@ -327,7 +327,9 @@ func TestSlackPostSpacesMessagesPerChannel(t *testing.T) {
 
 	errs := make(chan error, 3)
 	for i := range 3 {
-		go func() { errs <- r.Post(t.Context(), slacktest.Team, "C0SALES001", commands.Reply{Text: fmt.Sprint("board ", i)}) }()
+		go func() {
+			errs <- r.Post(t.Context(), slacktest.Team, "C0SALES001", commands.Reply{Text: fmt.Sprint("board ", i)})
+		}()
 	}
 	go func() { errs <- r.Post(t.Context(), slacktest.Team, "C0OTHER001", commands.Reply{Text: "other"}) }()
 	for range 4 {

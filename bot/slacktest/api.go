@@ -227,9 +227,9 @@ func (s *Server) open(p map[string]string) result {
 	tr.used = true
 	s.triggers[p["trigger_id"]] = tr
 	var v struct {
-		Type            string          `json:"type"`
-		CallbackID      string          `json:"callback_id"`
-		PrivateMetadata string          `json:"private_metadata"`
+		Type            string `json:"type"`
+		CallbackID      string `json:"callback_id"`
+		PrivateMetadata string `json:"private_metadata"`
 		Title           struct{ Text string }
 		Blocks          json.RawMessage `json:"blocks"`
 	}

@@ -51,7 +51,7 @@ func (s *Server) SendEvent(inner map[string]any) Delivery {
 	payload := map[string]any{
 		"token": "verification-token", "team_id": Team, "api_app_id": AppID, "event": inner,
 		"type": "event_callback", "event_id": eventID, "event_time": time.Now().Unix(),
-		"authorizations": []any{map[string]any{"enterprise_id": nil, "team_id": Team, "user_id": BotUser, "is_bot": true, "is_enterprise_install": false}},
+		"authorizations":        []any{map[string]any{"enterprise_id": nil, "team_id": Team, "user_id": BotUser, "is_bot": true, "is_enterprise_install": false}},
 		"is_ext_shared_channel": false,
 		"event_context":         "1-" + fmt.Sprint(inner["type"]) + "-" + Team,
 	}
@@ -149,8 +149,8 @@ func (s *Server) ClickHome(t testing.TB, user, label string) Delivery {
 		"type": "block_actions", "user": userObj(user), "api_app_id": AppID, "token": "verification-token",
 		"container":  map[string]any{"type": "view", "view_id": "VHOME" + user},
 		"trigger_id": trig, "team": map[string]any{"id": Team, "domain": "acme-sales"},
-		"view":       map[string]any{"id": "VHOME" + user, "type": "home", "blocks": v.Blocks, "team_id": Team},
-		"actions":    []any{act}, "state": map[string]any{"values": map[string]any{}},
+		"view":    map[string]any{"id": "VHOME" + user, "type": "home", "blocks": v.Blocks, "team_id": Team},
+		"actions": []any{act}, "state": map[string]any{"values": map[string]any{}},
 	}
 	return s.send("interactive", "", 0, mustJSON(payload), 0)
 }
@@ -172,7 +172,7 @@ func (s *Server) blockActions(user string, m Message, act map[string]any) Delive
 		"type": "block_actions", "user": userObj(user), "api_app_id": AppID, "token": "verification-token",
 		"container":  map[string]any{"type": "message", "message_ts": m.TS, "channel_id": m.Channel, "is_ephemeral": m.Ephemeral},
 		"trigger_id": trig, "team": map[string]any{"id": Team, "domain": "acme-sales"},
-		"channel":    map[string]any{"id": m.Channel, "name": "directmessage"},
+		"channel": map[string]any{"id": m.Channel, "name": "directmessage"},
 		"message": map[string]any{
 			"bot_id": BotID, "type": "message", "text": m.Text, "user": BotUser, "ts": m.TS, "app_id": AppID,
 			"team": Team, "blocks": m.Blocks,
