@@ -91,13 +91,17 @@ func Parse(text string, now time.Time, opts ParseOptions) (Draft, error) {
 	}
 	d.Due, d.TimeGiven, d.Alternatives = m.Due, m.TimeGiven, m.Alternatives
 
+	head, d.Temperature = takeTemperature(head, true)
 	if !verb {
-		// "tomorrow 3pm call Raj at Globex": the verb follows the date.
+		// "tomorrow 3pm call Raj at Globex", "warm follow up Jane": the verb follows.
 		d.Channel, head, _ = splitVerb(head)
 	}
-	head, d.Temperature = takeTemperature(head, true)
 	if d.Temperature == "" {
-		_, d.Temperature = takeTemperature(note, false)
+		var bare string
+		bare, d.Temperature = takeTemperature(note, true)
+		if !hasAlnum(bare) {
+			note = bare // "— 🔥" is a temperature, not a note
+		}
 	}
 	d.Note = trimPunct(note)
 	person, company := splitPerson(head)
@@ -276,6 +280,17 @@ var verbs = func() []struct {
 // splitVerb removes the opening verb phrase and any "with"/"to" after it, and says which channel
 // the verb implies ("call" is a call, "follow up" is any channel).
 func splitVerb(s string) (ch campaign.Channel, rest string, ok bool) {
+	ch, rest, ok = splitOneVerb(s)
+	if ok && ch == campaign.AnyChannel {
+		// "remind me to call Jane": the inner verb names the channel.
+		if inner, r, ok2 := splitOneVerb(rest); ok2 {
+			return inner, r, true
+		}
+	}
+	return ch, rest, ok
+}
+
+func splitOneVerb(s string) (ch campaign.Channel, rest string, ok bool) {
 	lower := asciiLower(s)
 	for _, v := range verbs {
 		if strings.HasPrefix(lower, v.words) && (len(lower) == len(v.words) || !isWordByte(lower[len(v.words)])) {
@@ -336,7 +351,7 @@ func splitNote(s string) (head, note string) {
 }
 
 // prepositions that belong to a date expression that was removed ("on 4/1", "by Friday").
-var prepositions = []string{"on", "at", "by", "for", "before", "until", "till", "around", "about", "approx", "~", "to", "@", "due", "from"}
+var prepositions = []string{"on", "at", "by", "for", "before", "until", "till", "around", "about", "approx", "~", "to", "@", "due", "from", "in", "within"}
 
 // removeSpans cuts the date spans out of text, with the preposition just before each, and tidies
 // the spacing.
@@ -407,7 +422,7 @@ func trimPunct(s string) string {
 var (
 	emailAddr   = regexp.MustCompile(`[\w.+'-]+@([\w-]+)(?:\.[\w-]+)+`)
 	parenthesis = regexp.MustCompile(`\(([^()]*)\)`)
-	companySep  = regexp.MustCompile(`(?i)\s+(?:at|from|of)\s+|\s*@\s*|,\s*`)
+	companySep  = regexp.MustCompile(`(?i)(?:^|\s+)(?:at|from|of)\s+|\s*@\s*|,\s*`)
 	companyEnd  = regexp.MustCompile(`(?i)\s+(?:for|to|and|cc|ask|w/|with)\s+.*$`)
 )
 

@@ -48,7 +48,19 @@ type reading struct {
 
 func (st *reading) dateish() bool { return st.hasDate || st.hasWeekday || st.hasAbs }
 func (st *reading) timeish() bool { return st.hasTime || st.hasAbs }
-func (st *reading) any() bool     { return st.dateish() || st.timeish() || st.zone != nil }
+
+// day is the day the reading names, if it names one.
+func (st *reading) day() (campaign.Date, bool) {
+	switch {
+	case st.hasDate:
+		return st.date, true
+	case st.hasWeekday:
+		return st.wdDate, true
+	}
+	return campaign.Date{}, false
+}
+
+func (st *reading) any() bool { return st.dateish() || st.timeish() || st.zone != nil }
 
 // setDate records a day. Two matches that overlap ("next week" inside "Tuesday next week") keep the
 // longer; two separate matches that disagree are refused rather than guessed between.
@@ -216,6 +228,12 @@ func extract(text string, now time.Time, loc *time.Location) (extracted, error) 
 		if first {
 			out.st, first = st, false
 		} else if !merge(&out.st, &st) {
+			if a, ok := out.st.day(); ok {
+				if b, ok := st.day(); ok && a != b {
+					// "Monday … Friday": two days in one message is a question, not a guess.
+					return out, twoDatesError(text[out.st.l:out.st.r], text[st.l:st.r])
+				}
+			}
 			break
 		}
 		blank(work, l, r)
@@ -295,7 +313,7 @@ func (st *reading) finish() (Moment, error) {
 			zone = st.zone
 		}
 	}
-	at := func(d campaign.Date) time.Time { return d.At(hour, minute, zone).In(st.loc) }
+	at := func(d campaign.Date) time.Time { return wallTime(d, hour, minute, zone).In(st.loc) }
 	due := at(d)
 	if !due.After(st.now) {
 		switch {
@@ -320,6 +338,19 @@ func (st *reading) finish() (Moment, error) {
 		}
 	}
 	return m, nil
+}
+
+// wallTime is hh:mm on d in loc. A time in the spring-forward gap (2:30 am on 2026-03-08 in New
+// York) does not exist; the clock reads it as the same distance past the change, 3:30 am, rather
+// than time.Date's choice of 1:30 am, which would land before what the rep asked for.
+func wallTime(d campaign.Date, hour, minute int, loc *time.Location) time.Time {
+	t := time.Date(d.Year, d.Month, d.Day, hour, minute, 0, 0, loc)
+	if t.Hour() == hour && t.Minute() == minute {
+		return t
+	}
+	_, before := t.Add(-12 * time.Hour).Zone()
+	_, after := t.Add(12 * time.Hour).Zone()
+	return t.Add(time.Duration(after-before) * time.Second)
 }
 
 // Calendar helpers. Weeks run Monday to Sunday, as they do on a US sales floor's calendar.

@@ -73,7 +73,7 @@ var projectRules = []rule{
 		apply: applyCasual,
 	},
 	{ // Tuesday, next Fri, this Monday, Thursday after next, Tuesday next week, next week Tuesday
-		re:    re(`\b(?:(next week|this week|this coming|this|next|coming|last|past)\s+(?:on\s+)?)?` + weekdayPat + `\b\.?(?:,?\s+(after next|next week|this week|week after next))?`),
+		re:    re(`\b(?:(next week|nxt week|this week|this coming|this|next|nxt|coming|last|past)\s+(?:on\s+)?)?` + weekdayPat + `\b\.?(?:,?\s+(after next|next week|this week|week after next))?`),
 		need:  weekdayNeed,
 		apply: applyWeekday,
 		skip: func(st *reading, m *rules.Match) bool {
@@ -82,7 +82,7 @@ var projectRules = []rule{
 		},
 	},
 	{ // next week, sometime next month, end of next week, next quarter, last week
-		re:    re(`\b(?:(sometime|some time|early|later|late|end of|the end of|start of|beginning of|the beginning of|middle of|mid|mid-)\s*)?(this|next|last|the following)\s+(week|month|quarter|year)\b`),
+		re:    re(`\b(?:(sometime|some time|early|later|late|end of|the end of|start of|beginning of|the beginning of|middle of|mid|mid-)\s*)?(this|next|nxt|last|the following)\s+(week|month|quarter|year)\b`),
 		need:  []string{"week", "month", "quarter", "year"},
 		apply: applyPeriod,
 	},
@@ -188,7 +188,7 @@ var projectRules = []rule{
 	},
 	{ // ET, PT, EST, Pacific, GMT, UTC, UK time
 		re:    re(`\b(et|est|edt|eastern|ct|cst|cdt|central|mt|mst|mdt|mountain|pt|pst|pdt|pacific|gmt|utc|bst|uk|london)(?:\s+time)?\b`),
-		need:  []string{"et", "ct", "mt", "pt", "edt", "cdt", "mdt", "pdt", "gmt", "utc", "bst", "uk", "london", "eastern", "central", "mountain", "pacific"},
+		need:  []string{"et", "ct", "mt", "pt", "st", "gmt", "utc", "uk", "london", "eastern", "central", "mountain", "pacific"},
 		apply: applyZone,
 		skip: func(st *reading, m *rules.Match) bool {
 			w := m.Captures[0]
@@ -239,7 +239,7 @@ func applyCasual(st *reading, m *rules.Match) (bool, error) {
 }
 
 func applyWeekday(st *reading, m *rules.Match) (bool, error) {
-	pre, word, post := m.Captures[0], m.Captures[1], m.Captures[2]
+	pre, word, post := strings.Replace(m.Captures[0], "nxt", "next", 1), m.Captures[1], m.Captures[2]
 	w := weekdays[word]
 	today := st.today
 	ti, wi := weekIndex(today.Weekday()), weekIndex(w)
@@ -280,7 +280,7 @@ func applyWeekday(st *reading, m *rules.Match) (bool, error) {
 }
 
 func applyPeriod(st *reading, m *rules.Match) (bool, error) {
-	mod, which, unit := m.Captures[0], m.Captures[1], m.Captures[2]
+	mod, which, unit := m.Captures[0], strings.Replace(m.Captures[1], "nxt", "next", 1), m.Captures[2]
 	if which == "last" {
 		return false, pastError()
 	}
