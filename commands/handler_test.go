@@ -178,16 +178,18 @@ func TestChangeCommands(t *testing.T) {
 	r.say("follow up Jane Smith at Acme next Tuesday")
 	r.expect("move Jane to Monday", false, "Moved *Jane Smith* at Acme to *Mon Mar 9, 9:00 AM*")
 	r.expect("snooze #1 tomorrow morning", false, "Snoozed *Jane Smith* at Acme to *Thu Mar 5")
+	r.expect("snooze Jane 2 hours", false, "Snoozed *Jane Smith* at Acme to *Wed Mar 4, 11:30 AM*")
+	r.expect("snooze Jane for 1 day", false, "to *Thu Mar 5")
 	r.expect("Jane is hot", false, "is now hot")
 	r.expect("cold #1", false, "is now cold")
 	r.expect("note Jane: <!channel> asked for rates & terms", false, "Noted on *Jane Smith* at Acme: &lt;!channel&gt; asked for rates &amp; terms")
-	r.expect("called Jane at Acme, voicemail, next week", false, "Done with *Jane Smith*")
+	r.expect("called Jane at Acme, left voicemail, next week", false, "Done with *Jane Smith*")
 	c := r.open(rep)[0]
 	notes, _ := r.store.Notes(t.Context(), team, c.ID, 1)
-	if len(notes) != 1 || notes[0].Text != "Called: voicemail" {
+	if len(notes) != 1 || notes[0].Text != "Called: left voicemail" {
 		t.Errorf("last note = %+v", notes)
 	}
-	r.expect("close Jane won", false, "Closed *Jane Smith* at Acme as won")
+	r.expect("close Jane left company, moved to Globex", false, "Closed *Jane Smith* at Acme: they left the company")
 	if n := len(r.open(rep)); n != 0 {
 		t.Errorf("open after close = %d", n)
 	}
@@ -207,7 +209,7 @@ func TestDoneWithoutDateAsks(t *testing.T) {
 	}
 	// The modal answer is appended to the command.
 	r.expect(got.Actions[0].Command+" next Friday 2pm", false, "Next follow-up: *Fri Mar")
-	r.expect("done Jane, close lost", false, "Closed *Jane Smith* at Acme as lost")
+	r.expect("done Jane, won, signed the MSA", false, "Closed *Jane Smith* at Acme as won")
 }
 
 func TestUndo(t *testing.T) {

@@ -10,9 +10,33 @@ import (
 	"campaignbot/campaign"
 )
 
-// closePhrase finds an outcome inside a done or close message: "won", "close lost", "closed won",
-// "left", "left the company".
-var closePhrase = regexp.MustCompile(`(?i)(?:^|[\s,;:.—-])(?:close[ds]?\s+)?(won|lost|left(?:\s+(?:the\s+)?company)?)(?:$|[\s,;:.!—-])`)
+// outcomeWords are how a rep says a campaign ended. "left" alone is not one: "left voicemail" is
+// a touch, so leaving needs "left company" or "left the company".
+const outcomeWords = `(won|lost|left\s+(?:the\s+)?company|left)`
+
+// closeOutcome reads the outcome at the end of a close command: "Jane won", "#4 left company".
+var closeOutcome = regexp.MustCompile(`(?i)^(.*?)[\s,]+` + outcomeWords + `\b[\s,:;.—-]*(.*)$`)
+
+// doneOutcome finds "close won" / "closed lost" / "close left company" inside a done message, or
+// an outcome standing alone between commas ("done Jane, won, signed MSA").
+var doneOutcome = regexp.MustCompile(`(?i)(?:^|[\s,;])(?:close[ds]?\s+` + outcomeWords + `|(won|lost|left\s+(?:the\s+)?company)\s*(?:$|[,;.]))`)
+
+// findDoneOutcome returns the outcome in rest and rest without it, or ok false.
+func findDoneOutcome(rest string) (outcome, note string, ok bool) {
+	loc := doneOutcome.FindStringSubmatchIndex(rest)
+	if loc == nil {
+		return "", rest, false
+	}
+	if loc[2] >= 0 {
+		outcome = rest[loc[2]:loc[3]]
+	} else {
+		outcome = rest[loc[4]:loc[5]]
+	}
+	return outcome, strings.Trim(rest[:loc[0]]+" "+rest[loc[1]:], " ,;:.—-"), true
+}
+
+// bareDuration is "1 hour", "for 2 days", "30 mins" at the end of a snooze: the rep means "in".
+var bareDuration = regexp.MustCompile(`(?i)\s+(?:for\s+)?((?:\d+|an?|one|two|three)\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?))$`)
 
 // splitTarget separates the campaign a command names from the rest: "#4 next Friday",
 // "Jane, voicemail, next week", "Jane at Acme next week".
@@ -51,9 +75,7 @@ func (h *Handler) done(ctx context.Context, r request, v, body string) (Reply, e
 	if !c.Status.Open() {
 		return Reply{}, closedError(c)
 	}
-	if loc := closePhrase.FindStringSubmatchIndex(rest); loc != nil {
-		outcome := rest[loc[2]:loc[3]]
-		note := strings.Trim(rest[:loc[0]]+" "+rest[loc[1]:], " ,;:.—-")
+	if outcome, note, ok := findDoneOutcome(rest); ok {
 		return h.closeWith(ctx, r, c, outcome, note)
 	}
 	note := rest
@@ -143,6 +165,7 @@ func (h *Handler) snooze(ctx context.Context, r request, body string) (Reply, er
 	if v, rest := verb(body); v == "overdue" || v == "all" {
 		return h.snoozeOverdue(ctx, r, rest)
 	}
+	body = bareDuration.ReplaceAllString(body, ", in $1")
 	target, rest, m := h.splitTarget(r, body)
 	c, err := h.resolve(ctx, r, target, func(ref string) string { return "snooze " + ref + " " + rest + momentSuffix(m, r) })
 	if err != nil {
@@ -268,13 +291,11 @@ func (h *Handler) note(ctx context.Context, r request, body string) (Reply, erro
 
 // close ends a campaign with its outcome: "close Jane won", "close #4 left company".
 func (h *Handler) close(ctx context.Context, r request, body string) (Reply, error) {
-	loc := closePhrase.FindStringSubmatchIndex(body)
-	if loc == nil {
+	m := closeOutcome.FindStringSubmatch(body)
+	if m == nil {
 		return Reply{}, campaign.Errorf(campaign.Invalid, "Say how it ended, like \"close Jane won\", \"close Jane lost\" or \"close Jane left company\".")
 	}
-	target := strings.TrimSpace(body[:loc[0]])
-	outcome := body[loc[2]:loc[3]]
-	note := strings.Trim(body[loc[1]:], " ,;:.—-")
+	target, outcome, note := m[1], m[2], strings.Trim(m[3], " ,;:.—-")
 	c, err := h.resolve(ctx, r, target, func(ref string) string { return "close " + ref + " " + outcome + " " + note })
 	if err != nil {
 		return Reply{}, err
