@@ -103,7 +103,6 @@ func NewSlack(cfg SlackConfig, log *slog.Logger) *Slack {
 	if cfg.DefaultLocation == nil {
 		cfg.DefaultLocation = time.UTC
 	}
-	log = log.With("component", "slack")
 	opts := []slack.Option{slack.OptionAppLevelToken(cfg.AppToken)}
 	if cfg.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
