@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"time"
 
 	"campaignbot/campaign"
 )
@@ -35,4 +36,6 @@ type Store interface {
 	Rep(ctx context.Context, team, user string) (campaign.Rep, error)
 	// SaveRep stores a rep's settings.
 	SaveRep(ctx context.Context, r campaign.Rep) error
+	// RecordTouch counts a follow-up done at doneAt that was due at due, for the on-time rate.
+	RecordTouch(ctx context.Context, team, user string, due, doneAt time.Time) error
 }

@@ -121,22 +121,12 @@ func (h *Handler) done(ctx context.Context, r request, v, body string) (Reply, e
 	return reply, nil
 }
 
-// touched tells the store a follow-up was done, for the on-time rate, when it supports that.
+// touched counts the follow-up as done, on time or late, for the leaderboard's on-time rate.
 func (h *Handler) touched(ctx context.Context, r request, c campaign.Campaign, due time.Time) error {
-	t, ok := h.store.(TouchRecorder)
-	if !ok {
-		return nil
-	}
-	if err := t.RecordTouch(ctx, r.Team, r.User, due, r.now); err != nil {
+	if err := h.store.RecordTouch(ctx, r.Team, r.User, due, r.now); err != nil {
 		return fmt.Errorf("record touch on %s: %w", c.ID, err)
 	}
 	return nil
-}
-
-// TouchRecorder is an optional Store capability: counting follow-ups done, and whether they were
-// done by their due date, for the leaderboard's on-time rate.
-type TouchRecorder interface {
-	RecordTouch(ctx context.Context, team, user string, due, doneAt time.Time) error
 }
 
 func momentSuffix(m *Moment, r request) string {
