@@ -1,0 +1,123 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"campaignbot/campaign"
+	"campaignbot/commands"
+)
+
+const (
+	// leaderboardJob is each workspace's weekly leaderboard job; it re-arms itself for the next
+	// Monday each time it runs.
+	leaderboardJob = "lb:weekly"
+	// leaderboardKeep remembers a week's post past the week, so it goes out once per week.
+	leaderboardKeep = 8 * 24 * time.Hour
+	// leaderboardHour is when the post goes out on Monday, in the team's zone.
+	leaderboardHour = 9
+	// topMovers is how many reps the post calls out for the biggest gains.
+	topMovers = 3
+)
+
+// weekStart is the Monday of t's week at the leaderboard hour in loc.
+func weekStart(t time.Time, loc *time.Location) time.Time {
+	d := campaign.DateOf(t, loc)
+	back := (int(d.Weekday()) + 6) % 7 // days since Monday
+	return d.AddDays(-back).At(leaderboardHour, 0, loc)
+}
+
+// nextLeaderboard is the first Monday leaderboard time after t, in the team's zone.
+func (s *Scheduler) nextLeaderboard(t time.Time) time.Time {
+	loc := s.cfg.DefaultLocation
+	at := weekStart(t, loc)
+	if !at.After(t) {
+		at = campaign.DateOf(at, loc).AddDays(7).At(leaderboardHour, 0, loc)
+	}
+	return at
+}
+
+// isoWeek names t's ISO week in t's zone, "2026-W10", matching storage.ISOWeek.
+func isoWeek(t time.Time) string {
+	y, w := t.ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
+}
+
+// leaderboard posts the week's ranking to the team channel, once per ISO week, and snapshots each
+// rep's counting total so next week's post can show the change.
+func (s *Scheduler) leaderboard(ctx, hctx context.Context, q *sender, t task) error {
+	loc := s.cfg.DefaultLocation
+	now := s.now().In(loc)
+	start := weekStart(now, loc)
+	if now.Before(start) {
+		// Monday before nine: the job ran early; this week's post is due at nine.
+		return s.store.DeferClaim(hctx, t.team, t.member, t.token, start)
+	}
+	next := s.nextLeaderboard(now)
+	if s.cfg.TeamChannel == "" {
+		return s.store.AckSend(hctx, t.team, t.member, t.token, "", 0, time.Time{})
+	}
+	week := isoWeek(start)
+	prev := isoWeek(campaign.DateOf(start, loc).AddDays(-7).At(12, 0, loc))
+	rows, err := s.board(hctx, t.team, prev, now)
+	if err != nil {
+		return err
+	}
+	totals := make(map[string]int, len(rows))
+	for _, r := range rows {
+		totals[r.User] = r.Counting
+	}
+	if err := s.store.SaveWeekly(hctx, t.team, week, totals); err != nil {
+		return err
+	}
+	title := "week of " + start.Format("Jan 2")
+	reply := commands.RenderLeaderboard(title, rows, campaign.TopMovers(rows, topMovers))
+	occ := "lb:" + week
+	return s.deliver(ctx, hctx, q, t, delivery{
+		channel: "ch:" + t.team + ":" + s.cfg.TeamChannel,
+		occ:     occ,
+		send:    func(ctx context.Context) error { return s.poster.Post(ctx, t.team, s.cfg.TeamChannel, reply) },
+		ack: func(ctx context.Context) error {
+			return s.store.AckSend(ctx, t.team, t.member, t.token, occ, leaderboardKeep, next)
+		},
+		finish: func(ctx context.Context) error {
+			return s.store.AckSend(ctx, t.team, t.member, t.token, "", 0, next)
+		},
+	})
+}
+
+// board ranks the team's reps now, comparing with the snapshot of week prev and scoring the
+// on-time rate of the follow-ups done during prev.
+func (s *Scheduler) board(ctx context.Context, team, prev string, now time.Time) ([]campaign.BoardRow, error) {
+	reps, err := s.store.Reps(ctx, team)
+	if err != nil {
+		return nil, fmt.Errorf("list reps: %w", err)
+	}
+	for i := range reps {
+		reps[i] = reps[i].WithDefaults(s.cfg.DefaultLocation.String())
+	}
+	open, err := s.store.OpenAll(ctx, team)
+	if err != nil {
+		return nil, fmt.Errorf("list open campaigns: %w", err)
+	}
+	qualified, err := s.store.Qualified(ctx, team)
+	if err != nil {
+		return nil, fmt.Errorf("list qualified companies: %w", err)
+	}
+	last, err := s.store.Weekly(ctx, team, prev)
+	if err != nil {
+		return nil, fmt.Errorf("read last week's totals: %w", err)
+	}
+	done, onTime, err := s.store.OnTime(ctx, team, prev)
+	if err != nil {
+		return nil, fmt.Errorf("read on-time counts: %w", err)
+	}
+	return campaign.Board(campaign.BoardInput{
+		Reps: reps, Open: open, LastWeek: last, Done: done, OnTime: onTime, Now: now, Grace: s.cfg.Grace,
+		Qualified: func(company string) bool {
+			_, ok := qualified[campaign.CompanyKey(company)]
+			return ok
+		},
+	}), nil
+}
