@@ -28,6 +28,7 @@ type Handler struct {
 	log        *slog.Logger
 	defaultLoc *time.Location
 	grace      int
+	managers   map[string]bool
 	// Now is the clock; tests replace it. It defaults to time.Now.
 	Now func() time.Time
 }
@@ -131,6 +132,12 @@ func (h *Handler) dispatch(ctx context.Context, r request) (Reply, error) {
 		return h.qualify(ctx, r, rest)
 	case v == "list" || v == "today" || v == "overdue" || v == "find" || (v == "this" && strings.EqualFold(rest, "week")):
 		return h.list(ctx, r, v, rest)
+	case v == "leaderboard" || v == "board" || v == "ranking":
+		return h.leaderboard(ctx, r)
+	case v == "team":
+		return h.team(ctx, r)
+	case v == "start":
+		return h.startDate(ctx, r, rest)
 	case v == "stats" || v == "status":
 		return h.stats(ctx, r)
 	case v == "away":

@@ -80,6 +80,22 @@ func (r *rig) expect(text string, refused bool, want ...string) commands.Reply {
 	return got
 }
 
+// expectAs is expect for another user; the reply must not be refused.
+func (r *rig) expectAs(user, text string, want ...string) commands.Reply {
+	r.t.Helper()
+	got := r.sayAs(user, text)
+	for _, w := range want {
+		if !strings.Contains(got.Text, w) {
+			r.t.Errorf("%s %q: reply %q lacks %q", user, text, got.Text, w)
+		}
+	}
+	return got
+}
+
+func messageFrom(user string) commands.Message {
+	return commands.Message{Team: team, User: user, Location: ny}
+}
+
 func (r *rig) open(user string) []campaign.Campaign {
 	r.t.Helper()
 	cs, err := r.store.Open(r.t.Context(), team, user)

@@ -127,5 +127,13 @@ func (h *Handler) Home(ctx context.Context, m Message) Reply {
 	add("Overdue", overdue, "Nothing overdue.")
 	add("Due today", today, "Nothing else due today.")
 	add("Next up", next, "Nothing scheduled. Log a follow-up: follow up Jane Smith at Acme next Tuesday")
+	if h.isManager(m.User) {
+		lines, singles, err := h.teamLines(ctx, r)
+		if err != nil {
+			h.log.ErrorContext(ctx, "home failed", "err", err, "user", m.User, "team", m.Team)
+			return Reply{Text: apology, Refused: true}
+		}
+		sections = append(sections, renderTeam(lines, singles, r))
+	}
 	return Reply{Text: strings.Join(sections, "\n\n")}
 }

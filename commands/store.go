@@ -36,6 +36,14 @@ type Store interface {
 	Rep(ctx context.Context, team, user string) (campaign.Rep, error)
 	// SaveRep stores a rep's settings.
 	SaveRep(ctx context.Context, r campaign.Rep) error
+	// Reps returns everyone in the workspace who has campaigns or settings, defaults not applied.
+	Reps(ctx context.Context, team string) ([]campaign.Rep, error)
+	// OpenAll returns every rep's open campaigns, keyed by owner.
+	OpenAll(ctx context.Context, team string) (map[string][]campaign.Campaign, error)
+	// Weekly returns each rep's counting total at the snapshot of an ISO week ("2026-W10").
+	Weekly(ctx context.Context, team, week string) (map[string]int, error)
+	// OnTime returns, per rep, follow-ups done in an ISO week and how many of them were on time.
+	OnTime(ctx context.Context, team, week string) (done, onTime map[string]int, err error)
 	// RecordTouch counts a follow-up done at doneAt that was due at due, for the on-time rate.
 	RecordTouch(ctx context.Context, team, user string, due, doneAt time.Time) error
 }
