@@ -221,7 +221,9 @@ var (
 // ("<mailto:a@b|a@b>" is "a@b"), and &amp; &lt; &gt; become the characters the rep typed. Other
 // mentions stay, so a colleague named as the prospect is caught later.
 func normalize(s string) string {
-	s = botMention.ReplaceAllString(s, "")
+	if strings.HasPrefix(strings.TrimSpace(s), "<@") {
+		s = botMention.ReplaceAllString(s, "")
+	}
 	if strings.Contains(s, "<") {
 		s = slackLink.ReplaceAllStringFunc(s, func(l string) string {
 			m := slackLink.FindStringSubmatch(l)
@@ -235,6 +237,15 @@ func normalize(s string) string {
 		s = entities.Replace(s)
 	}
 	return strings.TrimSpace(s)
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAlnum(s string) bool {
@@ -314,6 +325,9 @@ var channelWords = regexp.MustCompile(`(?i)\s*\b(?:by|via|over|on|through|thru)\
 
 // channelByPhrase finds "by phone", "via email", "on LinkedIn" anywhere and removes it.
 func channelByPhrase(s string) (campaign.Channel, string, bool) {
+	if !containsAny(asciiLower(s), "phone", "mail", "text", "sms", "linkedin") {
+		return "", s, false
+	}
 	loc := channelWords.FindStringSubmatchIndex(s)
 	if loc == nil {
 		return "", s, false
@@ -337,6 +351,9 @@ var noteMarker = regexp.MustCompile(`(?i)\s+(?:re:?|regarding|about)\s+|\s*(?:�
 // splitNote cuts the message at the first note marker: "re", "regarding", "about", an em dash or
 // a colon. "about 3pm" is an approximate time, not a note.
 func splitNote(s string) (head, note string) {
+	if !strings.ContainsAny(s, ":—–-") && !containsAny(asciiLower(s), " re ", "regarding", "about") {
+		return s, ""
+	}
 	for _, loc := range noteMarker.FindAllStringIndex(s, -1) {
 		marker := strings.ToLower(strings.TrimSpace(s[loc[0]:loc[1]]))
 		if marker == "about" && loc[1] < len(s) && s[loc[1]] >= '0' && s[loc[1]] <= '9' {
@@ -399,6 +416,9 @@ var temperatureWord = regexp.MustCompile(`(?i)\s*(?:\(\s*)?(?:\b(hot|warm|cold)\
 
 // takeTemperature finds "hot", "warm", "cold" or 🔥 anywhere; remove also cuts it from s.
 func takeTemperature(s string, remove bool) (string, campaign.Temperature) {
+	if !containsAny(asciiLower(s), "hot", "warm", "cold", "🔥") {
+		return s, ""
+	}
 	loc := temperatureWord.FindStringSubmatchIndex(s)
 	if loc == nil {
 		return s, ""
@@ -434,11 +454,15 @@ var freemail = []string{"gmail", "googlemail", "yahoo", "hotmail", "outlook", "l
 // when nothing else does.
 func splitPerson(s string) (person, company string) {
 	var domain string
-	if m := emailAddr.FindStringSubmatch(s); m != nil {
+	if !strings.Contains(s, "@") {
+		// no address to look for
+	} else if m := emailAddr.FindStringSubmatch(s); m != nil {
 		domain = m[1]
 		s = emailAddr.ReplaceAllString(s, " ")
 	}
-	if m := parenthesis.FindStringSubmatchIndex(s); m != nil && strings.TrimSpace(s[m[2]:m[3]]) != "" {
+	if !strings.Contains(s, "(") {
+		// no parenthesised company
+	} else if m := parenthesis.FindStringSubmatchIndex(s); m != nil && strings.TrimSpace(s[m[2]:m[3]]) != "" {
 		company = s[m[2]:m[3]]
 		s = s[:m[0]] + " " + s[m[1]:]
 	}
@@ -452,7 +476,9 @@ func splitPerson(s string) (person, company string) {
 	if i := strings.IndexAny(company, ",;"); i >= 0 {
 		company = company[:i] // "Acme, voicemail": what follows a comma is not the company
 	}
-	company = companyEnd.ReplaceAllString(company, "")
+	if containsAny(asciiLower(company), " for ", " to ", " and ", " cc ", " ask ", " w/ ", " with ") {
+		company = companyEnd.ReplaceAllString(company, "")
+	}
 	company = trimPunct(strings.Trim(company, " ()."))
 	if company == "" && domain != "" && !slices.Contains(freemail, strings.ToLower(domain)) {
 		company = strings.ToUpper(domain[:1]) + domain[1:]

@@ -86,64 +86,73 @@ func (st *reading) setTime(m *rules.Match, hour, minute int) {
 	st.hasTime, st.hour, st.minute, st.timeL, st.timeR = true, hour, minute, m.Left, m.Right
 }
 
-// rule is one project date rule: a regexp over the ASCII-lower-cased text, a cheap prefilter so
-// most rules skip most messages without running the regexp, and an applier.
+// rule is one project date rule: a regexp over the ASCII-lower-cased text, the prefilter flags
+// (parse_scan.go) of which one must be set for the regexp to run, and an applier.
 type rule struct {
-	re *regexp.Regexp
-	// need lists substrings of which at least one must occur; digit requires a digit. Both are
-	// optimisations only: they must never reject a text the regexp would match.
-	need  []string
-	digit bool
-	// apply reads the captures into st. It returns false when the match turns out not to be a
-	// date after all ("June 3pm" is a person and a time), and an error for impossible dates.
+	re   *regexp.Regexp
+	mask uint32
+	// apply reads the captures into st. It returns an error for impossible or past dates.
 	apply func(st *reading, m *rules.Match) (bool, error)
 	// skip, when set, rejects a match that only looks like a date; Find then tries the next one.
 	skip func(st *reading, m *rules.Match) bool
 }
 
-// boundRule ties a rule to one call's reading, so the shared rule table stays immutable.
+// boundRule ties a rule to one call, so the shared rule table stays immutable. It keeps the
+// rule's matches from the first pass: later passes see the same text with spans blanked out,
+// so they only need the matches that are still intact.
 type boundRule struct {
-	r  *rule
-	st *reading
+	r       *rule
+	st      *reading
+	flags   uint32
+	orig    string // the lower-cased text of the first pass
+	done    bool
+	matches []*rules.Match
 }
 
 // Find implements rules.Rule. Unlike rules.F it reports the whole regexp match as the span, so
 // the span to cut from the message is what the pattern says, not the first and last captures.
 func (b *boundRule) Find(text string) *rules.Match {
-	r := b.r
-	if r.digit && !strings.ContainsAny(text, "0123456789") {
+	if b.r.mask&b.flags == 0 {
 		return nil
 	}
-	if len(r.need) > 0 {
-		found := false
-		for _, n := range r.need {
-			if strings.Contains(text, n) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return nil
+	if !b.done {
+		b.done, b.orig = true, text
+		b.matches = b.findAll(text)
+	}
+	for _, m := range b.matches {
+		if text[m.Left:m.Right] == b.orig[m.Left:m.Right] {
+			return m
 		}
 	}
-	for _, idx := range r.re.FindAllStringSubmatchIndex(text, -1) {
-		m := &rules.Match{Left: idx[0], Right: idx[1], Text: text[idx[0]:idx[1]], Applier: b.applier}
+	return nil
+}
+
+func (b *boundRule) findAll(text string) []*rules.Match {
+	var out []*rules.Match
+	// Locating matches without captures is several times cheaper; captures are then read from
+	// the match alone. Every pattern starts at \b or a literal, so it matches the same there.
+	for _, loc := range b.r.re.FindAllStringIndex(text, -1) {
+		idx := b.r.re.FindStringSubmatchIndex(text[:loc[1]][loc[0]:])
+		if idx == nil {
+			continue
+		}
+		m := &rules.Match{Left: loc[0], Right: loc[1], Text: text[loc[0]:loc[1]], Applier: b.applier}
 		m.Captures = make([]string, 0, len(idx)/2-1)
 		for i := 2; i < len(idx); i += 2 {
 			if idx[i] < 0 {
 				m.Captures = append(m.Captures, "")
 				continue
 			}
-			m.Captures = append(m.Captures, text[idx[i]:idx[i+1]])
+			m.Captures = append(m.Captures, text[loc[0]+idx[i]:loc[0]+idx[i+1]])
 		}
 		// A match that is not a date ("Sun Life", "June 3pm") must not hide a later one that is,
 		// and must not start a cluster of its own: skip it here, before when clusters.
-		if r.skip != nil && r.skip(b.st, m) {
+		if b.r.skip != nil && b.r.skip(b.st, m) {
 			continue
 		}
-		return m
+		out = append(out, m)
 	}
-	return nil
+	return out
 }
 
 func (b *boundRule) applier(m *rules.Match, _ *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
@@ -163,12 +172,14 @@ func (b *boundRule) applier(m *rules.Match, _ *rules.Context, _ *rules.Options, 
 	return ok, err
 }
 
-// newWhen builds a when parser bound to st. It is built per call (a few hundred bytes) because
-// when's appliers have no other way to hand results back than a shared mutable value.
-func newWhen(st *reading, bound []boundRule) *when.Parser {
+// newWhen builds a when parser over the project rules for one call. It is built per call (about
+// a microsecond) because when's appliers have no other way to hand results back than a value
+// they share, and a shared one would make Parse unsafe for concurrent use.
+func newWhen(text string, bound []boundRule) *when.Parser {
 	p := when.New(&rules.Options{Distance: 5, MatchByOrder: true})
+	flags := scanFlags(text)
 	for i := range projectRules {
-		bound[i] = boundRule{r: &projectRules[i], st: st}
+		bound[i] = boundRule{r: &projectRules[i], flags: flags}
 		p.Add(&bound[i])
 	}
 	return p
@@ -204,13 +215,18 @@ type extracted struct {
 // earlier ones left open, and anything else stays in the text.
 func extract(text string, now time.Time, loc *time.Location) (extracted, error) {
 	var out extracted
-	work := []byte(asciiLower(text))
-	bound := make([]boundRule, len(projectRules))
+	lower := asciiLower(text)
+	work := []byte(lower)
+	var bound [32]boundRule
+	p := newWhen(lower, bound[:len(projectRules)])
 	today := campaign.DateOf(now, loc)
 	first := true
 	for pass := 0; pass < 3; pass++ {
 		st := reading{now: now, loc: loc, today: today, orig: text}
-		res, err := newWhen(&st, bound).Parse(string(work), now)
+		for i := range projectRules {
+			bound[i].st = &st
+		}
+		res, err := p.Parse(string(work), now)
 		if err != nil {
 			return out, err
 		}

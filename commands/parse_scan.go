@@ -1,0 +1,117 @@
+package commands
+
+import "strings"
+
+// Prefilter flags. Running every rule's regexp over every message is what makes stock when slow,
+// so one pass over the words of a message sets these flags, and a rule's regexp runs only when
+// one of the flags in its mask is set. A mask must be generous: it may let a rule run for
+// nothing, but must never stop a rule that would match.
+const (
+	fCasual uint32 = 1 << iota
+	fWeekday
+	fPeriod // week, month, quarter, year, eow…
+	fIn     // in, within, from, out, later
+	fBiz    // business, working, work, biz
+	fMonth
+	fQuarter // q1…q4
+	fHoliday
+	fNamed // noon, eod, morning…
+	fZone
+	fDigit
+	fSlash
+	fDash
+	fColon
+	fAmPm     // 3pm, 9 a.m., 3p
+	fOrdinal  // 15th, 3rd
+	fHourPrep // at, around, by, @, ~ …
+	fBetween
+)
+
+// wordFlags are the flags a whole lower-case word sets.
+var wordFlags = func() map[string]uint32 {
+	m := map[string]uint32{}
+	add := func(f uint32, words ...string) {
+		for _, w := range words {
+			m[w] |= f
+		}
+	}
+	add(fCasual, "today", "tonight", "tomorrow", "tomorow", "tommorow", "tommorrow", "tmrw", "tmw", "tmr", "yesterday", "yday")
+	for w := range weekdays {
+		add(fWeekday, w)
+	}
+	for w := range months {
+		add(fMonth, w)
+	}
+	add(fPeriod, "week", "month", "quarter", "year", "eow", "eom", "eoq", "eoy")
+	add(fIn, "in", "within", "from", "out", "later")
+	add(fBiz, "business", "working", "work", "biz")
+	add(fQuarter, "q1", "q2", "q3", "q4")
+	add(fHoliday, "thanksgiving", "labor", "labour", "memorial", "easter", "christmas", "xmas", "new",
+		"independence", "fourth", "july", "halloween")
+	add(fNamed, "noon", "midday", "lunchtime", "lunch", "eod", "cob", "eob", "end", "close", "first",
+		"morning", "afternoon", "evening", "tonight")
+	for w := range zones {
+		add(fZone, w)
+	}
+	add(fHourPrep, "at", "around", "by", "before", "after", "until", "till", "from", "approx", "about")
+	add(fAmPm, "am", "pm", "a", "p")
+	add(fBetween, "between")
+	return m
+}()
+
+// scanFlags sets the prefilter flags of an ASCII-lower-cased text.
+func scanFlags(s string) uint32 {
+	var f uint32
+	start := -1
+	word := func(end int) {
+		w := s[start:end]
+		f |= wordFlags[w]
+		if w[0] >= '0' && w[0] <= '9' {
+			// A number with letters after it: "3pm", "15th", "9am", "3p".
+			i := 0
+			for i < len(w) && w[i] >= '0' && w[i] <= '9' {
+				i++
+			}
+			switch suffix := w[i:]; suffix {
+			case "am", "pm", "a", "p":
+				f |= fAmPm
+			case "st", "nd", "rd", "th":
+				f |= fOrdinal
+			}
+		}
+		if strings.HasPrefix(w, "mid") {
+			f |= fMonth | fPeriod // "mid-April", "midmonth": the month rules look closer
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			f |= fDigit
+		case c == '/':
+			f |= fSlash
+		case c == '-':
+			f |= fDash
+		case c == ':':
+			f |= fColon
+		case c == '@' || c == '~':
+			f |= fHourPrep
+		}
+		isWord := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		switch {
+		case isWord && start < 0:
+			start = i
+		case !isWord && start >= 0:
+			word(i)
+			start = -1
+		}
+	}
+	if start >= 0 {
+		word(len(s))
+	}
+	if f&fDigit == 0 {
+		// Rules keyed on numbers cannot match without a digit.
+		f &^= fSlash | fDash | fColon | fAmPm | fOrdinal | fHourPrep | fQuarter | fBetween | fBiz
+	}
+	return f
+}
