@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"net/url"
 	"strings"
 	"time"
 
@@ -271,6 +273,10 @@ func (s *Slack) ephemeral(ctx context.Context, o origin, r commands.Reply, repla
 		})
 		if err == nil {
 			return
+		}
+		// A response_url lets anyone post for 30 minutes: keep it out of the log.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err
 		}
 		s.log.WarnContext(ctx, "response_url failed", "err", err, "user", o.user, "channel", o.channel)
 	}
