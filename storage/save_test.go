@@ -339,7 +339,10 @@ func TestDelete(t *testing.T) {
 func TestClosedLeavesScheduler(t *testing.T) {
 	t.Parallel()
 	end := map[string]func(s *storage.Store, c campaign.Campaign) error{
-		"close":  func(s *storage.Store, c campaign.Campaign) error { c.Status = campaign.Won; return s.Save(t.Context(), c) },
+		"close": func(s *storage.Store, c campaign.Campaign) error {
+			c.Status = campaign.Won
+			return s.Save(t.Context(), c)
+		},
 		"delete": func(s *storage.Store, c campaign.Campaign) error { return s.Delete(t.Context(), team, c.ID) },
 	}
 	for name, fn := range end {
