@@ -266,6 +266,8 @@ func TestCreateInterrupted(t *testing.T) {
 	t.Parallel()
 	s, rdb := newStore(t)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	outcomes := map[string]int{}
 	for w := range 4 {
 		wg.Go(func() {
 			for i := range 50 {
@@ -275,14 +277,26 @@ func TestCreateInterrupted(t *testing.T) {
 				_, err := s.Create(ctx, c, &campaign.Note{At: t0, Text: "first"})
 				cancel()
 				var dup *campaign.DuplicateError
-				if err != nil && !errors.As(err, &dup) && !errors.Is(err, context.DeadlineExceeded) &&
-					!errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				outcome := "ok"
+				switch {
+				case errors.As(err, &dup):
+					outcome = "duplicate"
+				case err != nil && ctx.Err() != nil:
+					outcome = "interrupted"
+				case err != nil:
 					t.Errorf("Create: %v", err)
 				}
+				mu.Lock()
+				outcomes[outcome]++
+				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
+	t.Logf("outcomes: %v", outcomes)
+	if outcomes["interrupted"] == 0 || outcomes["ok"] == 0 {
+		t.Errorf("outcomes %v: want both completed and interrupted creates", outcomes)
+	}
 	checkIndexes(t, rdb, false)
 	open, err := s.Open(t.Context(), team, "U1")
 	if err != nil {
