@@ -93,8 +93,8 @@ func Parse(text string, now time.Time, opts ParseOptions) (Draft, error) {
 
 	head, d.Temperature = takeTemperature(head, true)
 	if !verb {
-		// "tomorrow 3pm call Raj at Globex", "warm follow up Jane": the verb follows.
-		d.Channel, head, _ = splitVerb(head)
+		// "tomorrow 3pm call Raj at Globex", "warm - follow up Jane": the verb follows.
+		d.Channel, head, _ = splitVerb(strings.TrimLeft(head, " -—–:,"))
 	}
 	if d.Temperature == "" {
 		var bare string
@@ -277,7 +277,8 @@ var verbs = func() []struct {
 		{"visit", campaign.Visit}, {"stop by", campaign.Visit}, {"swing by", campaign.Visit},
 		{"drop by", campaign.Visit}, {"lunch with", campaign.Visit}, {"lunch", campaign.Visit},
 		{"meet with", campaign.Visit}, {"meet", campaign.Visit}, {"coffee with", campaign.Visit},
-		{"linkedin message", campaign.LinkedIn}, {"linkedin", campaign.LinkedIn}, {"inmail", campaign.LinkedIn},
+		{"linkedin message", campaign.LinkedIn}, {"linkedin msg", campaign.LinkedIn}, {"linkedin dm", campaign.LinkedIn},
+		{"message", ""}, {"msg", ""}, {"dm", ""}, {"linkedin", campaign.LinkedIn}, {"inmail", campaign.LinkedIn},
 	}
 	slices.SortStableFunc(v, func(a, b struct {
 		words string
@@ -346,7 +347,7 @@ func channelByPhrase(s string) (campaign.Channel, string, bool) {
 	return ch, s[:loc[0]] + s[loc[1]:], true
 }
 
-var noteMarker = regexp.MustCompile(`(?i)\s+(?:re:?|regarding|about)\s+|\s*(?:—|–|--)\s*|:\s+`)
+var noteMarker = regexp.MustCompile(`(?i)\s+(?:re:?|regarding|about)\s+|\s*(?:—|–|--)\s*|\s+-\s+|:\s+`)
 
 // splitNote cuts the message at the first note marker: "re", "regarding", "about", an em dash or
 // a colon. "about 3pm" is an approximate time, not a note.
@@ -359,8 +360,8 @@ func splitNote(s string) (head, note string) {
 		if marker == "about" && loc[1] < len(s) && s[loc[1]] >= '0' && s[loc[1]] <= '9' {
 			continue
 		}
-		if !hasAlnum(s[:loc[0]]) {
-			continue
+		if before, _ := takeTemperature(s[:loc[0]], true); !hasAlnum(before) {
+			continue // "warm - call Emma …": a leading temperature, not a note
 		}
 		return strings.TrimSpace(s[:loc[0]]), strings.TrimSpace(s[loc[1]:])
 	}
@@ -483,7 +484,13 @@ func splitPerson(s string) (person, company string) {
 	if company == "" && domain != "" && !slices.Contains(freemail, strings.ToLower(domain)) {
 		company = strings.ToUpper(domain[:1]) + domain[1:]
 	}
-	return trimPunct(strings.Trim(s, " ().")), company
+	person = trimPunct(strings.Trim(s, " ()."))
+	for _, pos := range []string{"'s ", "’s "} {
+		if i := strings.Index(person, pos); i > 0 {
+			person = person[:i] // "Lucy Chen's office"
+		}
+	}
+	return person, company
 }
 
 // companyWords end a name that is an organisation, not a person.

@@ -237,7 +237,9 @@ func extract(text string, now time.Time, loc *time.Location) (extracted, error) 
 		if st.spanned {
 			l, r = min(l, st.l), max(r, st.r)
 		}
-		if !st.any() {
+		if !st.dateish() && !st.timeish() {
+			// Nothing but look-alikes or a zone word with no time ("Central Perk"): hide the
+			// cluster from later passes but leave it in the text.
 			blank(work, l, r)
 			continue
 		}

@@ -146,7 +146,7 @@ var projectRules = []rule{
 		apply: applyQuarter,
 	},
 	{ // Thanksgiving, Labor Day, Memorial Day, Easter, Christmas, New Year's Day, July 4th
-		re:    re(`\b(thanksgiving|labor day|labour day|memorial day|easter|christmas eve|christmas|xmas|new year'?s eve|new year'?s(?: day)?|independence day|fourth of july|halloween)\b`),
+		re:    re(`\b(?:(the day after|day after|after|the week of|week of)\s+)?(thanksgiving|labor day|labour day|memorial day|easter|christmas eve|christmas|xmas|new year'?s eve|new year'?s(?: day)?|independence day|fourth of july|halloween)\b`),
 		mask:  fHoliday,
 		apply: applyHoliday,
 	},
@@ -186,6 +186,9 @@ var projectRules = []rule{
 			w := m.Captures[0]
 			if (w == "uk" || w == "london") && !strings.HasSuffix(m.Text, "time") {
 				return true // "UK" alone is a place, not a zone
+			}
+			if len(w) > 3 && properNoun(st, m.Left, m.Left+len(w)) {
+				return true // "Central Perk", "Pacific Life"
 			}
 			// Lower-case "et", "ct", "mt" are too often words or initials.
 			return (w == "et" || w == "ct" || w == "mt") && st.orig[m.Left] >= 'a' && st.orig[m.Left] <= 'z'
@@ -591,7 +594,25 @@ func applyQuarter(st *reading, m *rules.Match) (bool, error) {
 }
 
 func applyHoliday(st *reading, m *rules.Match) (bool, error) {
-	name := m.Captures[0]
+	d, err := holiday(st, m.Captures[1])
+	if err != nil {
+		return false, err
+	}
+	switch m.Captures[0] {
+	case "the day after", "day after", "after":
+		// "after Labor Day": the first day back, not the holiday itself.
+		d = d.AddDays(1)
+	case "the week of", "week of":
+		d = mondayOf(d)
+		if dateLess(d, st.today) {
+			d = st.today.AddDays(1)
+		}
+	}
+	return true, st.setDate(m, d)
+}
+
+// holiday returns the next date of a named holiday, today included.
+func holiday(st *reading, name string) (campaign.Date, error) {
 	on := func(y int) campaign.Date {
 		switch {
 		case name == "thanksgiving":
@@ -619,13 +640,13 @@ func applyHoliday(st *reading, m *rules.Match) (bool, error) {
 		if st.today.Month == time.January && st.today.Day == 1 {
 			d = st.today
 		}
-		return true, st.setDate(m, d)
+		return d, nil
 	}
 	d := on(st.today.Year)
 	if dateLess(d, st.today) {
 		d = on(st.today.Year + 1)
 	}
-	return true, st.setDate(m, d)
+	return d, nil
 }
 
 // nthWeekday returns the n-th weekday w of a month (Thanksgiving: the 4th Thursday of November).

@@ -175,6 +175,13 @@ var parseTests = []parseTest{
 	ok("person", "follow up Jane at Initech, voicemail, next week", want("Jane", "Initech", "03-09 09:00")),
 	ok("person", "follow up Jane at Sun Life next Tuesday", want("Jane", "Sun Life", "03-10 09:00")),
 	ok("person", "follow up Jane at Wed Holdings next Tuesday", want("Jane", "Wed Holdings", "03-10 09:00")),
+	ok("person", "call Rachel Green at Central Perk Wed", want("Rachel Green", "Central Perk", "03-11 09:00").ch(campaign.Call)),
+	ok("person", "stop by Lucy Chen's office at Initech next Thu", want("Lucy Chen", "Initech", "03-12 09:00").ch(campaign.Visit).alts("03-05 09:00")),
+	ok("person", "ping Olu Adeyemi, Margie's Travel, tomorrow afternoon", want("Olu Adeyemi", "Margie's Travel", "03-05 14:00").tg()),
+	ok("verbs", "LinkedIn msg to Grace Kim at Initech next month", want("Grace Kim", "Initech", "04-01 09:00").ch(campaign.LinkedIn)),
+	ok("temperature", "warm - call Emma Davis at Initech Fri", want("Emma Davis", "Initech", "03-06 09:00").ch(campaign.Call).temp(campaign.Warm)),
+	ok("notes", "call Dr. Patel at Initech next Monday at 10 - she's hot", want("Dr. Patel", "Initech", "03-09 10:00").tg().ch(campaign.Call).temp(campaign.Hot).note("she's hot")),
+	ok("notes", "reach out to Aisha at Initech in 3 weeks - budget unlocks in Q2", want("Aisha", "Initech", "03-25 09:00").note("budget unlocks in Q2")),
 
 	// Names that look like dates or times.
 	ok("lookalikes", "follow up May Chen at Hooli on the 15th", want("May Chen", "Hooli", "03-15 09:00")),
@@ -361,6 +368,9 @@ var parseTests = []parseTest{
 	jane("holiday", "New Year's Day", "2027-01-01 09:00"),
 	jane("holiday", "July 4th", "07-04 09:00"),
 	janeAt("holiday", time.Date(2026, 4, 10, 9, 0, 0, 0, ny), "Easter", "2027-03-28 09:00"),
+	jane("holiday", "after Labor Day", "09-08 09:00"),
+	jane("holiday", "the day after Thanksgiving", "11-27 09:00"),
+	jane("holiday", "the week of Thanksgiving", "11-23 09:00"),
 
 	// Times.
 	janeT("time", "tomorrow 3pm", "03-05 15:00"),
