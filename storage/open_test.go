@@ -265,3 +265,56 @@ func TestOpenURLUnix(t *testing.T) {
 	}
 	mustCreate(t, s, jane())
 }
+
+// TestOpenChildAfterCrash kills a bot (a copy of this test binary) that runs a child
+// redis-server. The kernel stops the server (Pdeathsig), and the next Open on the same data
+// dir starts cleanly and finds the data.
+func TestOpenChildAfterCrash(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bot := exec.Command(os.Args[0], "-test.run=^TestHelperBot$")
+	bot.Env = append(os.Environ(), "STORAGE_HELPER_DIR="+dir)
+	out, err := bot.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bot.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make([]byte, 6)
+	if _, err := out.Read(ready); err != nil || string(ready) != "ready\n" {
+		_ = bot.Process.Kill()
+		t.Fatalf("helper bot said %q, %v", ready, err)
+	}
+	_ = bot.Process.Kill()
+	_ = bot.Wait()
+
+	var s *storage.Store
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if s, err = storage.Open(t.Context(), storage.Options{DataDir: dir, RedisServerPath: redisServerPath(t)}, discard()); err == nil {
+			break
+		}
+		if time.Now().After(deadline) { // the orphaned server never stopped
+			t.Fatalf("Open after the crash: %v", err)
+		}
+	}
+	defer s.Close()
+	if _, err := s.Get(t.Context(), team, "1"); err != nil {
+		t.Errorf("campaign created before the crash: %v", err)
+	}
+}
+
+// TestHelperBot is the crashing bot of TestOpenChildAfterCrash; it does nothing in a normal run.
+func TestHelperBot(t *testing.T) {
+	dir := os.Getenv("STORAGE_HELPER_DIR")
+	if dir == "" {
+		return
+	}
+	s, err := storage.Open(t.Context(), storage.Options{DataDir: dir}, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, s, jane())
+	os.Stdout.WriteString("ready\n")
+	time.Sleep(time.Minute) // killed long before this
+}
