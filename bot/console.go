@@ -109,7 +109,7 @@ func writeAction(w io.Writer, indent string, a commands.Action) {
 			writeAction(w, indent+"  ", o)
 		}
 	case a.Ask != "":
-		fmt.Fprintf(w, "%s[%s] type: %s <%s>\n", indent, a.Label, a.Command, strings.TrimSuffix(a.Ask, "?"))
+		fmt.Fprintf(w, "%s[%s] type: %s <your answer>   (%s)\n", indent, a.Label, a.Command, a.Ask)
 	default:
 		fmt.Fprintf(w, "%s[%s] type: %s\n", indent, a.Label, a.Command)
 	}

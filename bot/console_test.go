@@ -37,7 +37,7 @@ func TestConsoleRunsLinesUntilEOF(t *testing.T) {
 	if len(h.seen) != 2 || h.seen[0].Text != "hello" || h.seen[1].Text != "list" || h.seen[0].User != "U" || h.seen[0].Team != "T" {
 		t.Fatalf("handled %+v; blank lines must be skipped", h.seen)
 	}
-	want := "you said: hello <ok>\n  [Done] type: done #1, <Next follow-up>\n  [Close]\n    [Won] type: close #1 won\n"
+	want := "you said: hello <ok>\n  [Done] type: done #1, <your answer>   (Next follow-up?)\n  [Close]\n    [Won] type: close #1 won\n"
 	if got := out.String(); !strings.HasPrefix(got, want) {
 		t.Errorf("output =\n%s\nwant prefix\n%s", got, want)
 	}
