@@ -41,8 +41,10 @@ func TestConsoleRunsLinesUntilEOF(t *testing.T) {
 	if got := out.String(); !strings.HasPrefix(got, want) {
 		t.Errorf("output =\n%s\nwant prefix\n%s", got, want)
 	}
-	if strings.Contains(out.String(), "> ") {
-		t.Error("no prompt when Prompt is off")
+	for line := range strings.Lines(out.String()) {
+		if strings.HasPrefix(line, "> ") {
+			t.Errorf("prompt printed with Prompt off: %q", line)
+		}
 	}
 }
 
