@@ -91,6 +91,9 @@ func (st *reading) setTime(m *rules.Match, hour, minute int) {
 type rule struct {
 	re   *regexp.Regexp
 	mask uint32
+	// back is how many bytes a match may start before its trigger word ("the beginning of"
+	// before "q3"), so the regexp can start near the trigger instead of at the top of the text.
+	back int
 	// apply reads the captures into st. It returns an error for impossible or past dates.
 	apply func(st *reading, m *rules.Match) (bool, error)
 	// skip, when set, rejects a match that only looks like a date; Find then tries the next one.
@@ -103,7 +106,7 @@ type rule struct {
 type boundRule struct {
 	r       *rule
 	st      *reading
-	flags   uint32
+	scan    *scan
 	orig    string // the lower-cased text of the first pass
 	done    bool
 	matches []*rules.Match
@@ -112,7 +115,7 @@ type boundRule struct {
 // Find implements rules.Rule. Unlike rules.F it reports the whole regexp match as the span, so
 // the span to cut from the message is what the pattern says, not the first and last captures.
 func (b *boundRule) Find(text string) *rules.Match {
-	if b.r.mask&b.flags == 0 {
+	if b.r.mask&b.scan.flags == 0 {
 		return nil
 	}
 	if !b.done {
@@ -129,9 +132,11 @@ func (b *boundRule) Find(text string) *rules.Match {
 
 func (b *boundRule) findAll(text string) []*rules.Match {
 	var out []*rules.Match
+	from := b.scan.start(text, b.r.mask, b.r.back)
 	// Locating matches without captures is several times cheaper; captures are then read from
 	// the match alone. Every pattern starts at \b or a literal, so it matches the same there.
-	for _, loc := range b.r.re.FindAllStringIndex(text, -1) {
+	for _, loc := range b.r.re.FindAllStringIndex(text[from:], -1) {
+		loc[0], loc[1] = loc[0]+from, loc[1]+from
 		idx := b.r.re.FindStringSubmatchIndex(text[:loc[1]][loc[0]:])
 		if idx == nil {
 			continue
@@ -177,9 +182,9 @@ func (b *boundRule) applier(m *rules.Match, _ *rules.Context, _ *rules.Options, 
 // they share, and a shared one would make Parse unsafe for concurrent use.
 func newWhen(text string, bound []boundRule) *when.Parser {
 	p := when.New(&rules.Options{Distance: 5, MatchByOrder: true})
-	flags := scanFlags(text)
+	sc := scanText(text)
 	for i := range projectRules {
-		bound[i] = boundRule{r: &projectRules[i], flags: flags}
+		bound[i] = boundRule{r: &projectRules[i], scan: &sc}
 		p.Add(&bound[i])
 	}
 	return p

@@ -66,11 +66,13 @@ var projectRules = []rule{
 	{ // today, tomorrow, tmrw, day after tomorrow, tonight, yesterday
 		re:    re(`\b(?:the\s+)?(day after tomorrow|today|tonight|tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|yesterday|yday)\b`),
 		mask:  fCasual,
+		back:  16,
 		apply: applyCasual,
 	},
 	{ // Tuesday, next Fri, this Monday, Thursday after next, Tuesday next week, next week Tuesday
 		re:    re(`\b(?:(next week|nxt week|this week|this coming|this|next|nxt|coming|last|past)\s+(?:on\s+)?)?` + weekdayPat + `\b\.?(?:,?\s+(after next|next week|this week|week after next))?`),
 		mask:  fWeekday,
+		back:  16,
 		apply: applyWeekday,
 		skip: func(st *reading, m *rules.Match) bool {
 			// "Sun Life", "Wed Holdings": a capitalised abbreviation before a capitalised word.
@@ -80,42 +82,50 @@ var projectRules = []rule{
 	{ // next week, sometime next month, end of next week, next quarter, last week
 		re:    re(`\b(?:(sometime|some time|early|later|late|end of|the end of|start of|beginning of|the beginning of|middle of|mid|mid-)\s*)?(this|next|nxt|last|the following)\s+(week|month|quarter|year)\b`),
 		mask:  fPeriod,
+		back:  32,
 		apply: applyPeriod,
 	},
 	{ // end of week, EOW, end of the month, EOM, end of quarter
 		re:    re(`\b(?:(end|start|beginning|middle) of (?:the\s+)?(week|month|quarter|year)|(eow|eom|eoq|eoy|mid-month|mid month))\b`),
 		mask:  fPeriod | fNamed,
+		back:  20,
 		apply: applyPeriodEdge,
 	},
 	{ // in 3 days, in a fortnight, in 2 business days, in 30 minutes, 2 weeks from now
 		re:    re(`\b(?:(?:in|within)\s+` + countPat + `\s+` + unitPat + `\b|` + countPat + `\s+` + unitPat + `\s+(?:from now|from today|out|later)\b)`),
 		mask:  fIn,
+		back:  32,
 		apply: applyIn,
 	},
 	{ // 3 business days (without "in")
 		re:    re(`\b(\d+)\s+(business|working|work|biz) days?\b`),
 		mask:  fBiz,
+		back:  12,
 		apply: applyBusinessDays,
 	},
 	{ // Mar 10, March 10th, Jan 5 2027, Tue Mar 10, 9:00 AM
 		re:    re(`\b` + monthPat + `\.?\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+('\d{2}|\d{4})\b)?(\s*(?::\d|am\b|pm\b|a\.m|p\.m|o'?clock))?`),
 		mask:  fMonth,
+		back:  0,
 		apply: applyMonthDay,
 		skip:  func(_ *reading, m *rules.Match) bool { return m.Captures[3] != "" }, // "June 3pm" is a person and a time
 	},
 	{ // 5 Jan, 5th of January 2027
 		re:    re(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthPat + `\b\.?(?:,?\s+('\d{2}|\d{4})\b)?`),
 		mask:  fMonth,
+		back:  10,
 		apply: applyDayMonth,
 	},
 	{ // the 15th, on the 3rd, the 15th of next month
 		re:    re(`\b(?:the|on)\s+(\d{1,2})(st|nd|rd|th)\b(?:\s+of\s+(?:(this|next)\s+month))?`),
 		mask:  fOrdinal,
+		back:  6,
 		apply: applyOrdinal,
 	},
 	{ // mid-April, early May, end of June, in April
 		re:    re(`\b(early|mid-|mid|middle of|late|end of|the end of|beginning of|start of|in)\s*` + monthPat + `\b\.?(?:\s+(\d{4})\b)?(\s+\d)?`),
 		mask:  fMonth,
+		back:  14,
 		apply: applyMonthPart,
 		skip: func(st *reading, m *rules.Match) bool {
 			if m.Captures[3] != "" {
@@ -128,59 +138,70 @@ var projectRules = []rule{
 	{ // 4/1, 04/02/2026, 3/1/19
 		re:    re(`\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b`),
 		mask:  fSlash,
+		back:  4,
 		apply: applyNumericMD,
 	},
 	{ // 2026-03-20, 2026/03/20
 		re:    re(`\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})\b`),
 		mask:  fDash | fSlash,
+		back:  6,
 		apply: applyISO,
 	},
 	{ // 03-20-2026
 		re:    re(`\b(\d{1,2})-(\d{1,2})-(\d{4})\b`),
 		mask:  fDash,
+		back:  4,
 		apply: applyNumericMDDash,
 	},
 	{ // Q2, start of Q3, end of Q4 2026, early Q1
 		re:    re(`\b(?:(start|beginning|end|middle|mid|early|late)\s+of\s+(?:the\s+)?|(early|late|mid)[\s-]?)?q([1-4])\b(?:\s+('\d{2}|\d{4})\b)?`),
 		mask:  fQuarter,
+		back:  24,
 		apply: applyQuarter,
 	},
 	{ // Thanksgiving, Labor Day, Memorial Day, Easter, Christmas, New Year's Day, July 4th
 		re:    re(`\b(?:(the day after|day after|after|the week of|week of)\s+)?(thanksgiving|labor day|labour day|memorial day|easter|christmas eve|christmas|xmas|new year'?s eve|new year'?s(?: day)?|independence day|fourth of july|halloween)\b`),
 		mask:  fHoliday,
+		back:  16,
 		apply: applyHoliday,
 	},
 	// Times. Bare hours come first so "3:30 pm" and ranges override them.
 	{ // at 3, around 10, by 5, @ 2
 		re:    re(`(?:\b(?:at|around|by|before|after|until|till|from|approx|about)|@|~)\s*(\d{1,2})\b(\s*(?:o'?clock))?([:/.\-]\d|\s*(?:am\b|pm\b|a\.m|p\.m|a\b|p\b|days?\b|weeks?\b|months?\b|years?\b|hours?\b|hrs?\b|mins?\b|minutes?\b|resumes?\b|candidates?\b|people\b|reqs?\b|roles?\b|hires?\b|heads?\b|percent\b|%|k\b|x\b))?`),
 		mask:  fHourPrep,
+		back:  0,
 		apply: applyBareHour,
 		skip:  func(_ *reading, m *rules.Match) bool { return m.Captures[2] != "" || atoi(m.Captures[0]) > 23 },
 	},
 	{ // 15:30, 9:00, 3:30 (a bare 1–7 means pm)
 		re:    re(`\b(\d{1,2}):(\d{2})\b`),
 		mask:  fColon,
+		back:  3,
 		apply: applyClock24,
 	},
 	{ // 3pm, 3:30 pm, 9 a.m., 3p
 		re:    re(`\b(\d{1,2})(?::(\d{2}))?(?:\s?(a\.m\.?|p\.m\.?|am\b|pm\b)|(a|p)\b)`),
 		mask:  fAmPm,
+		back:  8,
 		apply: applyClock12,
 	},
 	{ // between 2 and 4, 2-4pm, 11 to 1pm: the start
 		re:    re(`\b(?:between\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:and|-|–|to)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b|(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:-|–|to)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b)`),
 		mask:  fAmPm | fBetween,
+		back:  24,
 		apply: applyRange,
 	},
 	{ // noon, EOD, COB, first thing, morning, afternoon, evening, tonight
 		re:    re(`\b(noon|midday|lunchtime|lunch time|eod|cob|eob|end of (?:the )?(?:business )?day|close of business|end of business|first thing(?: in the morning)?|(?:in the |this |tomorrow )?morning|(?:in the |this |tomorrow )?afternoon|(?:in the |this |tomorrow )?evening|tonight)\b`),
 		mask:  fNamed | fCasual,
+		back:  12,
 		apply: applyNamedTime,
 		skip:  noonIsName,
 	},
 	{ // ET, PT, EST, Pacific, GMT, UTC, UK time
 		re:    re(`\b(et|est|edt|eastern|ct|cst|cdt|central|mt|mst|mdt|mountain|pt|pst|pdt|pacific|gmt|utc|bst|uk|london)(?:\s+time)?\b`),
 		mask:  fZone,
+		back:  0,
 		apply: applyZone,
 		skip: func(st *reading, m *rules.Match) bool {
 			w := m.Captures[0]

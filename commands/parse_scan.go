@@ -25,7 +25,31 @@ const (
 	fOrdinal  // 15th, 3rd
 	fHourPrep // at, around, by, @, ~ …
 	fBetween
+	nFlags = iota
 )
+
+// scan is what one pass over a message learns: which flags are set, and where each first is.
+type scan struct {
+	flags uint32
+	first [nFlags]int // byte offset of the first word or character that set each flag
+}
+
+// start returns where a rule with the given mask must start looking: the earliest of its
+// trigger words, less back bytes for the words its pattern allows before the trigger, moved
+// back to the start of a word so \b still means what it meant.
+func (sc *scan) start(text string, mask uint32, back int) int {
+	at := len(text)
+	for i := range nFlags {
+		if mask&sc.flags&(1<<i) != 0 {
+			at = min(at, sc.first[i])
+		}
+	}
+	at = max(0, at-back)
+	for at > 0 && isWordByte(text[at-1]) {
+		at--
+	}
+	return at
+}
 
 // wordFlags are the flags a whole lower-case word sets.
 var wordFlags = func() map[string]uint32 {
@@ -59,13 +83,24 @@ var wordFlags = func() map[string]uint32 {
 	return m
 }()
 
-// scanFlags sets the prefilter flags of an ASCII-lower-cased text.
-func scanFlags(s string) uint32 {
+// scanText sets the prefilter flags of an ASCII-lower-cased text.
+func scanText(s string) scan {
+	var sc scan
 	var f uint32
+	set := func(bits uint32, at int) {
+		for nf := bits &^ f; nf != 0; nf &= nf - 1 {
+			i := 0
+			for nf&(1<<i) == 0 {
+				i++
+			}
+			sc.first[i] = at
+		}
+		f |= bits
+	}
 	start := -1
 	word := func(end int) {
 		w := s[start:end]
-		f |= wordFlags[w]
+		set(wordFlags[w], start)
 		if w[0] >= '0' && w[0] <= '9' {
 			// A number with letters after it: "3pm", "15th", "9am", "3p".
 			i := 0
@@ -74,28 +109,28 @@ func scanFlags(s string) uint32 {
 			}
 			switch suffix := w[i:]; suffix {
 			case "am", "pm", "a", "p":
-				f |= fAmPm
+				set(fAmPm, start)
 			case "st", "nd", "rd", "th":
-				f |= fOrdinal
+				set(fOrdinal, start)
 			}
 		}
 		if strings.HasPrefix(w, "mid") {
-			f |= fMonth | fPeriod // "mid-April", "midmonth": the month rules look closer
+			set(fMonth|fPeriod, start) // "mid-April", "midmonth": the month rules look closer
 		}
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= '0' && c <= '9':
-			f |= fDigit
+			set(fDigit, i)
 		case c == '/':
-			f |= fSlash
+			set(fSlash, i)
 		case c == '-':
-			f |= fDash
+			set(fDash, i)
 		case c == ':':
-			f |= fColon
+			set(fColon, i)
 		case c == '@' || c == '~':
-			f |= fHourPrep
+			set(fHourPrep, i)
 		}
 		isWord := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 		switch {
@@ -113,5 +148,6 @@ func scanFlags(s string) uint32 {
 		// Rules keyed on numbers cannot match without a digit.
 		f &^= fSlash | fDash | fColon | fAmPm | fOrdinal | fHourPrep | fQuarter | fBetween | fBiz
 	}
-	return f
+	sc.flags = f
+	return sc
 }
