@@ -58,6 +58,7 @@ var zones = func() map[string]*time.Location {
 	}
 }()
 
+// re compiles a rule pattern; patterns are constants, so a bad one fails at start-up.
 func re(p string) *regexp.Regexp { return regexp.MustCompile(p) }
 
 // projectRules is the project's rule set, in application order: within one cluster later rules
@@ -237,6 +238,8 @@ func properNoun(st *reading, l, r int) bool {
 	return !isMonth && !isDay && zones[w] == nil
 }
 
+// applyCasual reads today, tonight, tomorrow and its misspellings, and the day after tomorrow.
+// "yesterday" is refused here rather than read, because a past follow-up is never what a rep means.
 func applyCasual(st *reading, m *rules.Match) (bool, error) {
 	switch m.Captures[0] {
 	case "yesterday", "yday":
@@ -254,6 +257,8 @@ func applyCasual(st *reading, m *rules.Match) (bool, error) {
 	return true, st.setDate(m, st.today.AddDays(1))
 }
 
+// applyWeekday reads a weekday with its qualifier. The week runs Monday to Sunday, so "next
+// week" and "this week" name whole calendar weeks, not the next seven days.
 func applyWeekday(st *reading, m *rules.Match) (bool, error) {
 	pre, word, post := strings.Replace(m.Captures[0], "nxt", "next", 1), m.Captures[1], m.Captures[2]
 	w := weekdays[word]
@@ -295,6 +300,8 @@ func applyWeekday(st *reading, m *rules.Match) (bool, error) {
 	return true, nil
 }
 
+// applyPeriod reads this/next week, month, quarter and year, with an optional edge ("end of",
+// "mid", "sometime"). A week ends on Friday, the last working day, not Sunday.
 func applyPeriod(st *reading, m *rules.Match) (bool, error) {
 	mod, which, unit := m.Captures[0], strings.Replace(m.Captures[1], "nxt", "next", 1), m.Captures[2]
 	if which == "last" {
@@ -345,10 +352,13 @@ func applyPeriod(st *reading, m *rules.Match) (bool, error) {
 	return true, st.setDate(m, d)
 }
 
+// daysBetweenDates counts calendar days from a to b; noon avoids any DST hour.
 func daysBetweenDates(a, b campaign.Date) int {
 	return int(b.At(12, 0, time.UTC).Sub(a.At(12, 0, time.UTC)).Hours()+12) / 24
 }
 
+// applyPeriodEdge reads "end of week", EOW, EOM, EOQ and "mid-month": the edge of the current
+// period, or of the next one when this one's has passed.
 func applyPeriodEdge(st *reading, m *rules.Match) (bool, error) {
 	edge, unit := m.Captures[0], m.Captures[1]
 	switch m.Captures[2] {
@@ -412,6 +422,9 @@ func applyPeriodEdge(st *reading, m *rules.Match) (bool, error) {
 	return true, st.setDate(m, d)
 }
 
+// applyIn reads "in N units" and "N units from now". Days, weeks, months and years are calendar
+// steps from today, so "in 5 days" is 09:00 five days on even across a DST change; hours and
+// minutes are real durations from now.
 func applyIn(st *reading, m *rules.Match) (bool, error) {
 	c := m.Captures
 	count, unit := c[0], c[1]
@@ -466,6 +479,7 @@ func applyIn(st *reading, m *rules.Match) (bool, error) {
 	return true, nil
 }
 
+// applyBusinessDays reads "3 business days" said without "in".
 func applyBusinessDays(st *reading, m *rules.Match) (bool, error) {
 	n := atoi(m.Captures[0])
 	if n < 0 || n > 600 {
@@ -489,6 +503,7 @@ func setMonthDay(st *reading, m *rules.Match, mon time.Month, day int, yearText 
 	return true, st.setDate(m, nextYearly(st.today, mon, day))
 }
 
+// applyMonthDay reads "Mar 10", "March 10th 2027" and FormatDue's "Tue Mar 10, 9:00 AM".
 func applyMonthDay(st *reading, m *rules.Match) (bool, error) {
 	if m.Captures[3] != "" {
 		return false, nil // "June 3pm": a person and a time, not June 3
@@ -496,10 +511,13 @@ func applyMonthDay(st *reading, m *rules.Match) (bool, error) {
 	return setMonthDay(st, m, months[m.Captures[0]], atoi(m.Captures[1]), m.Captures[2])
 }
 
+// applyDayMonth reads the day-first forms "5 Jan" and "5th of January".
 func applyDayMonth(st *reading, m *rules.Match) (bool, error) {
 	return setMonthDay(st, m, months[m.Captures[1]], atoi(m.Captures[0]), m.Captures[2])
 }
 
+// applyOrdinal reads "the 15th": the next 15th that is not behind us, skipping months too short
+// for it ("the 31st" said in April is May 31).
 func applyOrdinal(st *reading, m *rules.Match) (bool, error) {
 	day := atoi(m.Captures[0])
 	if day < 1 || day > 31 {
@@ -531,6 +549,7 @@ func applyOrdinal(st *reading, m *rules.Match) (bool, error) {
 	}
 }
 
+// applyMonthPart reads "mid-April", "early May", "end of June" and "in April".
 func applyMonthPart(st *reading, m *rules.Match) (bool, error) {
 	part, mon, yearText := m.Captures[0], months[m.Captures[1]], m.Captures[2]
 	if m.Captures[3] != "" {
@@ -564,14 +583,18 @@ func applyMonthPart(st *reading, m *rules.Match) (bool, error) {
 	return true, st.setDate(m, d)
 }
 
+// applyNumericMD reads US month/day: 4/1, 04/02/2026, 3/1/19. Day-first readings are never
+// tried, because a silent swap of month and day is the worst kind of wrong date.
 func applyNumericMD(st *reading, m *rules.Match) (bool, error) {
 	return setMonthDayNum(st, m, atoi(m.Captures[0]), atoi(m.Captures[1]), m.Captures[2])
 }
 
+// applyNumericMDDash reads 03-20-2026; without a year "10-15" is a range, not a date.
 func applyNumericMDDash(st *reading, m *rules.Match) (bool, error) {
 	return setMonthDayNum(st, m, atoi(m.Captures[0]), atoi(m.Captures[1]), m.Captures[2])
 }
 
+// setMonthDayNum validates a numeric month before the shared day check.
 func setMonthDayNum(st *reading, m *rules.Match, mon, day int, yearText string) (bool, error) {
 	if mon < 1 || mon > 12 {
 		return false, impossibleError(st.orig[m.Left:m.Right])
@@ -579,6 +602,7 @@ func setMonthDayNum(st *reading, m *rules.Match, mon, day int, yearText string) 
 	return setMonthDay(st, m, time.Month(mon), day, yearText)
 }
 
+// applyISO reads 2026-03-20 and 2026/03/20.
 func applyISO(st *reading, m *rules.Match) (bool, error) {
 	y, mon, day := atoi(m.Captures[0]), atoi(m.Captures[1]), atoi(m.Captures[2])
 	if mon < 1 || mon > 12 || !validDate(y, time.Month(mon), day) {
@@ -587,6 +611,8 @@ func applyISO(st *reading, m *rules.Match) (bool, error) {
 	return true, st.setDate(m, campaign.Date{Year: y, Month: time.Month(mon), Day: day})
 }
 
+// applyQuarter reads Q1–Q4 with an optional edge and year; a bare "Q1" said in March is next
+// year's, by the same next-occurrence rule as yearless dates.
 func applyQuarter(st *reading, m *rules.Match) (bool, error) {
 	edge := m.Captures[0]
 	if edge == "" {
@@ -614,6 +640,8 @@ func applyQuarter(st *reading, m *rules.Match) (bool, error) {
 	return true, st.setDate(m, d)
 }
 
+// applyHoliday reads the US holidays reps plan around, with "after" (the first day back) and
+// "the week of" (its Monday).
 func applyHoliday(st *reading, m *rules.Match) (bool, error) {
 	d, err := holiday(st, m.Captures[1])
 	if err != nil {
@@ -699,6 +727,7 @@ func bareHour(h int) int {
 	return h
 }
 
+// applyBareHour reads an hour after "at", "around", "by" or "@" ("at 3" is 15:00).
 func applyBareHour(st *reading, m *rules.Match) (bool, error) {
 	if m.Captures[2] != "" {
 		return false, nil // "at 3:30", "by 3/4", "at 10 resumes": another rule's, or not a time
@@ -711,6 +740,7 @@ func applyBareHour(st *reading, m *rules.Match) (bool, error) {
 	return true, nil
 }
 
+// applyClock24 reads h:mm without am/pm; 26:00 and 10:75 are refused, not rolled over.
 func applyClock24(st *reading, m *rules.Match) (bool, error) {
 	h, mi := atoi(m.Captures[0]), atoi(m.Captures[1])
 	if h > 23 || mi > 59 {
@@ -738,6 +768,7 @@ func twelveHour(h int, suffix string) (int, bool) {
 	return h, true
 }
 
+// applyClock12 reads 3pm, 3:30 pm, 9 a.m. and 3p; 13pm is refused.
 func applyClock12(st *reading, m *rules.Match) (bool, error) {
 	suffix := m.Captures[2] + m.Captures[3]
 	h, ok := twelveHour(atoi(m.Captures[0]), suffix)
@@ -752,6 +783,7 @@ func applyClock12(st *reading, m *rules.Match) (bool, error) {
 	return true, nil
 }
 
+// applyRange reads "between 2 and 4", "2-4pm" and "11 to 1pm" as their start.
 func applyRange(st *reading, m *rules.Match) (bool, error) {
 	c := m.Captures
 	if c[0] == "" {
@@ -791,6 +823,8 @@ func applyRange(st *reading, m *rules.Match) (bool, error) {
 	return true, nil
 }
 
+// applyNamedTime reads noon, EOD/COB (17:00), first thing (08:00), morning (09:00), afternoon
+// (14:00), evening (18:00) and tonight (19:00).
 func applyNamedTime(st *reading, m *rules.Match) (bool, error) {
 	w := m.Captures[0]
 	switch {
@@ -841,6 +875,7 @@ func noonIsName(st *reading, m *rules.Match) bool {
 	return !isDay && !isMonth && asciiLower(prev[i:]) != "tomorrow" && asciiLower(prev[i:]) != "today"
 }
 
+// applyZone reads the zone of the time next to it; the day stays the rep's.
 func applyZone(st *reading, m *rules.Match) (bool, error) {
 	w := m.Captures[0]
 	if (w == "uk" || w == "london") && !strings.HasSuffix(m.Text, "time") {
