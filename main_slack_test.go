@@ -154,7 +154,7 @@ func TestSlackAcceptance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
+	defer func() { _ = store.Close() }()
 	open, err := store.Open(t.Context(), slacktest.Team, rep)
 	if err != nil {
 		t.Fatal(err)

@@ -185,7 +185,9 @@ loop:
 	s.wg.Wait()
 	cancel()
 	if smDone != nil {
-		<-smDone
+		if err := <-smDone; err != nil && !errors.Is(err, context.Canceled) {
+			s.log.WarnContext(ctx, "slack socket closed with error", "err", err)
+		}
 	}
 	s.log.InfoContext(ctx, "slack stopped")
 	return runErr

@@ -33,6 +33,7 @@ func benchSlack(b *testing.B, fs *slacktest.Server) {
 
 // reportPercentiles adds p50 and p99 of lat, in microseconds, to the benchmark's output.
 func reportPercentiles(b *testing.B, lat []time.Duration, name string) {
+	b.Helper()
 	if len(lat) == 0 {
 		return
 	}

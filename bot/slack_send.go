@@ -284,12 +284,13 @@ func (d *disconnectSniffer) Output(_ int, line string) error {
 		d.log.Info("slack reconnecting", "cause", strings.TrimSpace(rest))
 		return nil
 	}
-	i := strings.Index(line, received)
-	if i < 0 || !strings.Contains(line, `"disconnect"`) {
+	_, body, found := strings.Cut(line, received)
+	if !found || !strings.Contains(body, `"disconnect"`) {
 		return nil
 	}
 	var msg struct{ Type, Reason string }
-	if err := json.Unmarshal([]byte(strings.TrimSpace(line[i+len(received):])), &msg); err != nil || msg.Type != "disconnect" {
+	_ = json.Unmarshal([]byte(strings.TrimSpace(body)), &msg) // unreadable leaves msg empty
+	if msg.Type != "disconnect" {
 		return nil
 	}
 	if msg.Reason == "link_disabled" {

@@ -388,8 +388,10 @@ func TestSlackIgnoresBotsAndEdits(t *testing.T) {
 	for _, ev := range []map[string]any{
 		{"type": "message", "channel": ch, "user": slacktest.BotUser, "text": "follow up X at Y tomorrow", "ts": "1.1", "channel_type": "im"},
 		{"type": "message", "channel": ch, "bot_id": "B0OTHER", "text": "follow up X at Y tomorrow", "ts": "1.2", "channel_type": "im"},
-		{"type": "message", "subtype": "message_changed", "channel": ch, "text": "", "ts": "1.3", "channel_type": "im",
-			"message": map[string]any{"user": rep1, "text": "follow up X at Y tomorrow"}},
+		{
+			"type": "message", "subtype": "message_changed", "channel": ch, "text": "", "ts": "1.3", "channel_type": "im",
+			"message": map[string]any{"user": rep1, "text": "follow up X at Y tomorrow"},
+		},
 		{"type": "app_mention", "channel": ch, "user": rep1, "text": "<@" + slacktest.BotUser + "> follow up X at Y tomorrow", "ts": "1.4"},
 	} {
 		fs.SendEvent(ev)

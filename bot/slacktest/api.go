@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"strconv"
@@ -62,9 +63,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if res.code != "" {
 		body["error"] = res.code // slack-go treats ok:false without an error as success
 	}
-	for k, v := range res.fields {
-		body[k] = v
-	}
+	maps.Copy(body, res.fields)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(body)
 }
@@ -73,15 +72,19 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 func (s *Server) method(method string, p map[string]string) result {
 	switch method {
 	case "auth.test":
-		return ok(map[string]any{"url": "https://acme-sales.slack.com/", "team": "Acme Sales", "user": "followup",
-			"team_id": Team, "user_id": BotUser, "bot_id": BotID})
+		return ok(map[string]any{
+			"url": "https://acme-sales.slack.com/", "team": "Acme Sales", "user": "followup",
+			"team_id": Team, "user_id": BotUser, "bot_id": BotID,
+		})
 	case "users.info":
 		u, found := s.users[p["user"]]
 		if !found {
 			return fail("user_not_found")
 		}
-		return ok(map[string]any{"user": map[string]any{"id": u.ID, "name": u.Name, "real_name": u.Name, "tz": u.TZ,
-			"is_bot": u.IsBot, "deleted": false, "profile": map[string]any{"real_name": u.Name, "display_name": u.Name}}})
+		return ok(map[string]any{"user": map[string]any{
+			"id": u.ID, "name": u.Name, "real_name": u.Name, "tz": u.TZ,
+			"is_bot": u.IsBot, "deleted": false, "profile": map[string]any{"real_name": u.Name, "display_name": u.Name},
+		}})
 	case "conversations.open":
 		users := strings.Split(p["users"], ",")
 		if len(users) != 1 || !strings.HasPrefix(users[0], "U") {
@@ -142,8 +145,10 @@ func (s *Server) postMessage(p map[string]string) result {
 	}
 	m := &Message{Channel: ch, TS: s.newTS(), ThreadTS: p["thread_ts"], Text: p["text"], Blocks: json.RawMessage(orEmpty(p["blocks"]))}
 	s.messages = append(s.messages, m)
-	return ok(map[string]any{"channel": ch, "ts": m.TS, "message": map[string]any{"type": "message", "subtype": "bot_message",
-		"text": m.Text, "bot_id": BotID, "ts": m.TS, "blocks": m.Blocks}})
+	return ok(map[string]any{"channel": ch, "ts": m.TS, "message": map[string]any{
+		"type": "message", "subtype": "bot_message",
+		"text": m.Text, "bot_id": BotID, "ts": m.TS, "blocks": m.Blocks,
+	}})
 }
 
 func (s *Server) update(p map[string]string) result {
@@ -253,8 +258,10 @@ func (s *Server) open(p map[string]string) result {
 	var raw map[string]any
 	_ = json.Unmarshal([]byte(p["view"]), &raw)
 	raw["id"], raw["team_id"], raw["app_id"], raw["bot_id"], raw["root_view_id"] = id, Team, AppID, BotID, id
-	md := &Modal{ID: id, User: tr.user, CallbackID: v.CallbackID, Title: v.Title.Text, PrivateMetadata: v.PrivateMetadata,
-		Blocks: v.Blocks, Raw: mustJSON(raw), Open: true}
+	md := &Modal{
+		ID: id, User: tr.user, CallbackID: v.CallbackID, Title: v.Title.Text, PrivateMetadata: v.PrivateMetadata,
+		Blocks: v.Blocks, Raw: mustJSON(raw), Open: true,
+	}
 	s.modals = append(s.modals, md)
 	return ok(map[string]any{"view": raw})
 }
@@ -273,8 +280,10 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer s.notify()
-	s.calls = append(s.calls, Call{Method: "response_url", Params: map[string]string{"text": body.Text, "response_type": body.ResponseType,
-		"replace_original": strconv.FormatBool(body.ReplaceOriginal)}, At: time.Now(), Status: http.StatusOK})
+	s.calls = append(s.calls, Call{Method: "response_url", Params: map[string]string{
+		"text": body.Text, "response_type": body.ResponseType,
+		"replace_original": strconv.FormatBool(body.ReplaceOriginal),
+	}, At: time.Now(), Status: http.StatusOK})
 	w.Header().Set("Content-Type", "application/json")
 	h := s.hooks[id]
 	switch {

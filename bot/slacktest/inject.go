@@ -89,11 +89,11 @@ func (s *Server) SendSlashCommand(user, channel, text string) Delivery {
 
 // Click presses a button of a message, as user. The action is built from the message's stored
 // blocks, so it carries exactly the value the bot rendered; use ClickValue to tamper with it.
-func (s *Server) Click(t testing.TB, user string, m Message, label string) Delivery {
-	t.Helper()
+func (s *Server) Click(tb testing.TB, user string, m Message, label string) Delivery {
+	tb.Helper()
 	e, ok := m.Element(label)
 	if !ok || e.Type != "button" {
-		t.Fatalf("slacktest: message %s has no button %q; elements: %+v", m.TS, label, Elements(m.Blocks))
+		tb.Fatalf("slacktest: message %s has no button %q; elements: %+v", m.TS, label, Elements(m.Blocks))
 	}
 	return s.ClickValue(user, m, e, e.Value)
 }
@@ -108,11 +108,11 @@ func (s *Server) ClickValue(user string, m Message, e Element, value string) Del
 }
 
 // Select picks option text of the menu labelled label on message m, as user.
-func (s *Server) Select(t testing.TB, user string, m Message, label, option string) Delivery {
-	t.Helper()
+func (s *Server) Select(tb testing.TB, user string, m Message, label, option string) Delivery {
+	tb.Helper()
 	e, ok := m.Element(label)
 	if !ok || e.Type != "static_select" {
-		t.Fatalf("slacktest: message %s has no menu %q; elements: %+v", m.TS, label, Elements(m.Blocks))
+		tb.Fatalf("slacktest: message %s has no menu %q; elements: %+v", m.TS, label, Elements(m.Blocks))
 	}
 	for _, o := range e.Options {
 		if o.Text == option {
@@ -123,20 +123,20 @@ func (s *Server) Select(t testing.TB, user string, m Message, label, option stri
 			return s.blockActions(user, m, act)
 		}
 	}
-	t.Fatalf("slacktest: menu %q has no option %q; options: %+v", label, option, e.Options)
+	tb.Fatalf("slacktest: menu %q has no option %q; options: %+v", label, option, e.Options)
 	return Delivery{}
 }
 
 // ClickHome presses a button on user's App Home tab.
-func (s *Server) ClickHome(t testing.TB, user, label string) Delivery {
-	t.Helper()
+func (s *Server) ClickHome(tb testing.TB, user, label string) Delivery {
+	tb.Helper()
 	v, ok := s.HomeView(user)
 	if !ok {
-		t.Fatalf("slacktest: no home view for %s", user)
+		tb.Fatalf("slacktest: no home view for %s", user)
 	}
 	e, ok := v.Element(label)
 	if !ok || e.Type != "button" {
-		t.Fatalf("slacktest: home of %s has no button %q", user, label)
+		tb.Fatalf("slacktest: home of %s has no button %q", user, label)
 	}
 	act := map[string]any{
 		"action_id": e.ActionID, "block_id": e.BlockID, "type": "button", "value": e.Value,
@@ -191,8 +191,8 @@ func (s *Server) blockActions(user string, m Message, act map[string]any) Delive
 
 // Submit submits modal md as user. inputs maps an input block's ID to the typed text, or to
 // "YYYY-MM-DD" for a date picker; blocks left out are submitted empty.
-func (s *Server) Submit(t testing.TB, user string, md Modal, inputs map[string]string) Delivery {
-	t.Helper()
+func (s *Server) Submit(tb testing.TB, user string, md Modal, inputs map[string]string) Delivery {
+	tb.Helper()
 	var blocks []struct {
 		Type    string `json:"type"`
 		BlockID string `json:"block_id"`
@@ -202,7 +202,7 @@ func (s *Server) Submit(t testing.TB, user string, md Modal, inputs map[string]s
 		} `json:"element"`
 	}
 	if err := json.Unmarshal(md.Blocks, &blocks); err != nil {
-		t.Fatalf("slacktest: modal %s blocks: %v", md.ID, err)
+		tb.Fatalf("slacktest: modal %s blocks: %v", md.ID, err)
 	}
 	values := map[string]any{}
 	for _, b := range blocks {

@@ -50,7 +50,6 @@ type Options struct {
 
 // Server is a running fake Slack. Create it with New; it stops when the test ends.
 type Server struct {
-	t    testing.TB
 	opts Options
 	srv  *httptest.Server
 	up   websocket.Upgrader
@@ -173,8 +172,8 @@ type hook struct {
 
 // New starts a fake Slack that is closed when the test ends; protocol violations it saw are
 // reported then as test errors.
-func New(t testing.TB, opts ...Options) *Server {
-	t.Helper()
+func New(tb testing.TB, opts ...Options) *Server {
+	tb.Helper()
 	var o Options
 	if len(opts) > 0 {
 		o = opts[0]
@@ -192,7 +191,6 @@ func New(t testing.TB, opts ...Options) *Server {
 		o.DisconnectGrace = 50 * time.Millisecond
 	}
 	s := &Server{
-		t:         t,
 		opts:      o,
 		changed:   make(chan struct{}),
 		tickets:   map[string]bool{},
@@ -212,13 +210,13 @@ func New(t testing.TB, opts ...Options) *Server {
 	mux.HandleFunc("/link/", s.serveSocket)
 	mux.HandleFunc("/hooks/", s.serveHook)
 	s.srv = httptest.NewServer(mux)
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		s.closeAll()
 		s.srv.Close()
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		for _, p := range s.problems {
-			t.Errorf("slacktest: %s", p)
+			tb.Errorf("slacktest: %s", p)
 		}
 	})
 	return s
@@ -350,8 +348,8 @@ func (s *Server) Envelope(id string) (Envelope, bool) {
 // Wait blocks until cond returns true, failing the test after the wait timeout. cond runs
 // without the server's lock held, so it may call the accessors above. It wakes on every state
 // change rather than polling.
-func (s *Server) Wait(t testing.TB, what string, cond func() bool) {
-	t.Helper()
+func (s *Server) Wait(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
 	deadline := time.NewTimer(s.opts.WaitTimeout)
 	defer deadline.Stop()
 	for {
@@ -364,16 +362,16 @@ func (s *Server) Wait(t testing.TB, what string, cond func() bool) {
 		select {
 		case <-ch:
 		case <-deadline.C:
-			t.Fatalf("slacktest: timed out after %v waiting for %s", s.opts.WaitTimeout, what)
+			tb.Fatalf("slacktest: timed out after %v waiting for %s", s.opts.WaitTimeout, what)
 		}
 	}
 }
 
 // WaitMessage waits for a bot message (in any channel) matching pred and returns it.
-func (s *Server) WaitMessage(t testing.TB, pred func(Message) bool) Message {
-	t.Helper()
+func (s *Server) WaitMessage(tb testing.TB, pred func(Message) bool) Message {
+	tb.Helper()
 	var got Message
-	s.Wait(t, "a matching message", func() bool {
+	s.Wait(tb, "a matching message", func() bool {
 		for _, m := range s.Messages("") {
 			if pred(m) {
 				got = m
@@ -386,10 +384,10 @@ func (s *Server) WaitMessage(t testing.TB, pred func(Message) bool) Message {
 }
 
 // WaitEphemeral waits for an ephemeral message to user matching pred.
-func (s *Server) WaitEphemeral(t testing.TB, user string, pred func(Message) bool) Message {
-	t.Helper()
+func (s *Server) WaitEphemeral(tb testing.TB, user string, pred func(Message) bool) Message {
+	tb.Helper()
 	var got Message
-	s.Wait(t, "an ephemeral message to "+user, func() bool {
+	s.Wait(tb, "an ephemeral message to "+user, func() bool {
 		for _, m := range s.Ephemerals(user) {
 			if pred(m) {
 				got = m
@@ -402,10 +400,10 @@ func (s *Server) WaitEphemeral(t testing.TB, user string, pred func(Message) boo
 }
 
 // WaitAck waits for the acknowledgement of an envelope.
-func (s *Server) WaitAck(t testing.TB, envelopeID string) Ack {
-	t.Helper()
+func (s *Server) WaitAck(tb testing.TB, envelopeID string) Ack {
+	tb.Helper()
 	var got Ack
-	s.Wait(t, "ack of "+envelopeID, func() bool {
+	s.Wait(tb, "ack of "+envelopeID, func() bool {
 		for _, a := range s.Acks() {
 			if a.EnvelopeID == envelopeID {
 				got = a
@@ -418,16 +416,16 @@ func (s *Server) WaitAck(t testing.TB, envelopeID string) Ack {
 }
 
 // WaitConnections waits until exactly n sockets are open.
-func (s *Server) WaitConnections(t testing.TB, n int) {
-	t.Helper()
-	s.Wait(t, fmt.Sprintf("%d open connections", n), func() bool { return s.Connections() == n })
+func (s *Server) WaitConnections(tb testing.TB, n int) {
+	tb.Helper()
+	s.Wait(tb, fmt.Sprintf("%d open connections", n), func() bool { return s.Connections() == n })
 }
 
 // WaitHome waits for an App Home view for user matching pred.
-func (s *Server) WaitHome(t testing.TB, user string, pred func(View) bool) View {
-	t.Helper()
+func (s *Server) WaitHome(tb testing.TB, user string, pred func(View) bool) View {
+	tb.Helper()
 	var got View
-	s.Wait(t, "home view of "+user, func() bool {
+	s.Wait(tb, "home view of "+user, func() bool {
 		v, ok := s.HomeView(user)
 		if ok && pred(v) {
 			got = v
@@ -439,10 +437,10 @@ func (s *Server) WaitHome(t testing.TB, user string, pred func(View) bool) View 
 }
 
 // WaitModal waits for a modal matching pred.
-func (s *Server) WaitModal(t testing.TB, pred func(Modal) bool) Modal {
-	t.Helper()
+func (s *Server) WaitModal(tb testing.TB, pred func(Modal) bool) Modal {
+	tb.Helper()
 	var got Modal
-	s.Wait(t, "a matching modal", func() bool {
+	s.Wait(tb, "a matching modal", func() bool {
 		for _, m := range s.Modals() {
 			if pred(m) {
 				got = m
