@@ -68,7 +68,7 @@ func runParse(args []string, stdin io.Reader, stdout io.Writer) error {
 		}
 	}
 	opts := commands.ParseOptions{Location: loc}
-	for _, c := range strings.Split(*known, ",") {
+	for c := range strings.SplitSeq(*known, ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			opts.KnownCompanies = append(opts.KnownCompanies, c)
 		}

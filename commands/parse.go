@@ -403,7 +403,7 @@ func removeSpans(text string, spans []span) string {
 // stripFiller removes words that may surround a bare date ("on", "at", "the").
 func stripFiller(s string) string {
 	var keep []string
-	for _, w := range strings.Fields(s) {
+	for w := range strings.FieldsSeq(s) {
 		w = strings.Trim(w, ",.;:!?()")
 		if w == "" || slices.Contains(prepositions, strings.ToLower(w)) || strings.EqualFold(w, "the") {
 			continue

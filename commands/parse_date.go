@@ -226,7 +226,7 @@ func extract(text string, now time.Time, loc *time.Location) (extracted, error) 
 	p := newWhen(lower, bound[:len(projectRules)])
 	today := campaign.DateOf(now, loc)
 	first := true
-	for pass := 0; pass < 3; pass++ {
+	for range 3 {
 		st := reading{now: now, loc: loc, today: today, orig: text}
 		for i := range projectRules {
 			bound[i].st = &st

@@ -65,7 +65,7 @@ func re(p string) *regexp.Regexp { return regexp.MustCompile(p) }
 // override earlier ones only through reading's overlap logic, never silently.
 var projectRules = []rule{
 	{ // today, tomorrow, tmrw, day after tomorrow, tonight, yesterday
-		re:    re(`\b(?:the\s+)?(day after tomorrow|today|tonight|tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|yesterday|yday)\b`),
+		re:    re(`\b(?:the\s+)?(day after tomorrow|today|tonight|tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|yesterday|yday)\b`), //nolint:misspell // reps misspell it; so must we
 		mask:  fCasual,
 		back:  16,
 		apply: applyCasual,

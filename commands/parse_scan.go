@@ -59,7 +59,7 @@ var wordFlags = func() map[string]uint32 {
 			m[w] |= f
 		}
 	}
-	add(fCasual, "today", "tonight", "tomorrow", "tomorow", "tommorow", "tommorrow", "tmrw", "tmw", "tmr", "yesterday", "yday")
+	add(fCasual, "today", "tonight", "tomorrow", "tomorow", "tommorow", "tommorrow", "tmrw", "tmw", "tmr", "yesterday", "yday") //nolint:misspell // as typed
 	for w := range weekdays {
 		add(fWeekday, w)
 	}

@@ -480,6 +480,8 @@ var parseTests = []parseTest{
 	bad("refuse/past", "follow up Jane at Initech Monday this week", commands.CodePastDate),
 	bad("refuse/past", "follow up Jane at Initech 2025-12-01", commands.CodePastDate),
 	bad("refuse/past", "follow up Jane at Initech the 2nd of this month", commands.CodePastDate),
+	badAt("refuse/past", fri, "follow up Jane at Initech today 3pm", commands.CodePastDate),
+	badAt("refuse/past", lateWed, "follow up Jane at Initech this morning", commands.CodePastDate),
 	bad("refuse/impossible", "follow up Jane at Initech Feb 31", commands.CodeImpossibleDate),
 	bad("refuse/impossible", "call Jane at Initech 14/40", commands.CodeImpossibleDate),
 	bad("refuse/impossible", "call Jane at Initech 13/1", commands.CodeImpossibleDate),
