@@ -28,8 +28,9 @@ func (d Date) AddDays(n int) Date {
 	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC), time.UTC)
 }
 
-// At returns the instant of the wall-clock time hh:mm on d in loc. In a spring-forward gap it
-// follows time.Date and lands on the shifted hour, which is what a rep means by "9:00".
+// At returns the instant of the wall-clock time hh:mm on d in loc, as time.Date does. Times this
+// package uses (midnight, working hours) never fall in a DST gap in the zones reps live in; the
+// parser, which does meet "2:30am" on a spring-forward day, moves such times forward itself.
 func (d Date) At(hour, minute int, loc *time.Location) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, hour, minute, 0, 0, loc)
 }
