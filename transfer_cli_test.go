@@ -93,10 +93,14 @@ func TestImportExportCLI(t *testing.T) {
 
 	rows := exportRows(t, vars, "--team", "T1", "--owner", "U1")
 	want := [][]string{
-		{"1", "U1", "Jane Smith", "Acme", "hot", "", "active", "2026-03-10T13:00:00Z", "no", "2026-03-04T14:30:00Z",
-			"2026-03-04T14:30:00Z", "", "yes", "marked qualified in a CSV import", "2026-03-04T14:30:00Z U1: met at the fair,\n wants rates"},
-		{"2", "U1", "Raj Patel", "Globex", "cold", "", "active", "2026-03-13T19:00:00Z", "yes", "2026-03-04T14:30:00Z",
-			"2026-03-04T14:30:00Z", "", "no", "", "2026-03-04T14:30:00Z U1: =1+1"}, // starts with a digit: inert,
+		{
+			"1", "U1", "Jane Smith", "Acme", "hot", "", "active", "2026-03-10T13:00:00Z", "no", "2026-03-04T14:30:00Z",
+			"2026-03-04T14:30:00Z", "", "yes", "marked qualified in a CSV import", "2026-03-04T14:30:00Z U1: met at the fair,\n wants rates",
+		},
+		{
+			"2", "U1", "Raj Patel", "Globex", "cold", "", "active", "2026-03-13T19:00:00Z", "yes", "2026-03-04T14:30:00Z",
+			"2026-03-04T14:30:00Z", "", "no", "", "2026-03-04T14:30:00Z U1: =1+1",
+		}, // starts with a digit: inert,
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("export (-want +got):\n%s", diff)

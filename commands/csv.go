@@ -64,8 +64,10 @@ const (
 )
 
 // columnNames are the export's header cells, indexed by column.
-var columnNames = [numColumns]string{"id", "owner", "person", "company", "temperature", "channel", "status",
-	"due", "time_given", "created", "updated", "last_done", "qualified", "qualification_evidence", "notes"}
+var columnNames = [numColumns]string{
+	"id", "owner", "person", "company", "temperature", "channel", "status",
+	"due", "time_given", "created", "updated", "last_done", "qualified", "qualification_evidence", "notes",
+}
 
 // columnAliases maps a squashed header cell (see squash) to its column, so "Next follow-up",
 // "next_followup" and "NEXT FOLLOW UP" all name the due date.
@@ -350,16 +352,17 @@ func (r *ImportReport) Write(w io.Writer, loc *time.Location) error {
 	if loc == nil {
 		loc = time.UTC
 	}
-	bw := bufio.NewWriter(w)
+	// A Builder's writes cannot fail, so only the final write to w needs checking.
+	var bw strings.Builder
 	section := func(o Outcome, title string, line func(ImportRow) string) {
 		n := r.Count(o)
 		if n == 0 {
 			return
 		}
-		fmt.Fprintf(bw, "%s (%d):\n", title, n)
+		fmt.Fprintf(&bw, "%s (%d):\n", title, n)
 		for _, row := range r.Rows {
 			if row.Outcome == o {
-				fmt.Fprintf(bw, "  line %d: %s\n", row.Line, line(row))
+				fmt.Fprintf(&bw, "  line %d: %s\n", row.Line, line(row))
 			}
 		}
 	}
@@ -395,7 +398,7 @@ func (r *ImportReport) Write(w io.Writer, loc *time.Location) error {
 		return b.String()
 	})
 	if len(r.Qualified) > 0 {
-		fmt.Fprintf(bw, "Qualified companies (%d): %s\n", len(r.Qualified), strings.Join(r.Qualified, ", "))
+		fmt.Fprintf(&bw, "Qualified companies (%d): %s\n", len(r.Qualified), strings.Join(r.Qualified, ", "))
 	}
 	create, dup, rej := r.Count(Create), r.Count(Duplicate), r.Count(Reject)
 	var outcome string
@@ -409,9 +412,10 @@ func (r *ImportReport) Write(w io.Writer, loc *time.Location) error {
 	default:
 		outcome = "Dry run: nothing was written."
 	}
-	fmt.Fprintf(bw, "%d %s, %d %s, %d rejected. %s\n", create, plural(create, "new campaign", "new campaigns"),
+	fmt.Fprintf(&bw, "%d %s, %d %s, %d rejected. %s\n", create, plural(create, "new campaign", "new campaigns"),
 		dup, plural(dup, "duplicate", "duplicates"), rej, outcome)
-	return bw.Flush()
+	_, err := io.WriteString(w, bw.String())
+	return err
 }
 
 func rowWho(row ImportRow) string {
@@ -654,8 +658,10 @@ type planner struct {
 }
 
 func newPlanner(opts ImportOptions, f *csvFile, existing []campaign.Campaign, qualified map[string]campaign.Qualification) *planner {
-	pl := &planner{opts: opts, loc: opts.Location, f: f, companies: make(map[string]bool),
-		open: make(map[string]string), closed: make(map[string]string), seen: make(map[string]int, len(f.rows))}
+	pl := &planner{
+		opts: opts, loc: opts.Location, f: f, companies: make(map[string]bool),
+		open: make(map[string]string), closed: make(map[string]string), seen: make(map[string]int, len(f.rows)),
+	}
 	if pl.loc == nil {
 		pl.loc = time.UTC
 	}

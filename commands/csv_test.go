@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"log/slog"
@@ -292,12 +293,18 @@ func TestCSVPlanImportValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []campaign.Campaign{
-		{ID: "1", Team: team, Owner: rep, Person: "Jane Smith", Company: "Acme", Temperature: campaign.Hot,
-			Status: campaign.Active, DueAt: time.Date(2026, 3, 10, 9, 0, 0, 0, ny).UTC(), CreatedAt: wed.UTC(), UpdatedAt: wed.UTC()},
-		{ID: "2", Team: team, Owner: rep, Person: "Raj Patel", Company: "Globex", Temperature: campaign.Cold,
-			Status: campaign.Active, DueAt: time.Date(2026, 3, 13, 15, 0, 0, 0, ny).UTC(), TimeGiven: true, CreatedAt: wed.UTC(), UpdatedAt: wed.UTC()},
-		{ID: "3", Team: team, Owner: rep, Person: "Ann Lee", Company: "Hooli", Temperature: campaign.Cold,
-			Status: campaign.Active, DueAt: time.Date(2026, 3, 4, 10, 0, 0, 0, ny).UTC(), CreatedAt: wed.UTC(), UpdatedAt: wed.UTC()},
+		{
+			ID: "1", Team: team, Owner: rep, Person: "Jane Smith", Company: "Acme", Temperature: campaign.Hot,
+			Status: campaign.Active, DueAt: time.Date(2026, 3, 10, 9, 0, 0, 0, ny).UTC(), CreatedAt: wed.UTC(), UpdatedAt: wed.UTC(),
+		},
+		{
+			ID: "2", Team: team, Owner: rep, Person: "Raj Patel", Company: "Globex", Temperature: campaign.Cold,
+			Status: campaign.Active, DueAt: time.Date(2026, 3, 13, 15, 0, 0, 0, ny).UTC(), TimeGiven: true, CreatedAt: wed.UTC(), UpdatedAt: wed.UTC(),
+		},
+		{
+			ID: "3", Team: team, Owner: rep, Person: "Ann Lee", Company: "Hooli", Temperature: campaign.Cold,
+			Status: campaign.Active, DueAt: time.Date(2026, 3, 4, 10, 0, 0, 0, ny).UTC(), CreatedAt: wed.UTC(), UpdatedAt: wed.UTC(),
+		},
 	}
 	if diff := cmp.Diff(want, cs); diff != "" {
 		t.Errorf("stored campaigns (-want +got):\n%s", diff)
@@ -597,4 +604,83 @@ func ExampleEscapeCell() {
 	// "+1 555 0100"      → "'+1 555 0100"
 	// "Jane Smith"       → "Jane Smith"
 	// "'=already quoted" → "''=already quoted"
+}
+
+// fakeExporter serves fixed campaigns, for checking Export's cells without Redis.
+type fakeExporter struct {
+	cs        []campaign.Campaign
+	notes     map[string][]campaign.Note
+	qualified map[string]campaign.Qualification
+}
+
+func (f fakeExporter) All(context.Context, string, string) ([]campaign.Campaign, error) {
+	return f.cs, nil
+}
+
+func (f fakeExporter) NotesOf(_ context.Context, _ string, ids []string) ([][]campaign.Note, error) {
+	out := make([][]campaign.Note, len(ids))
+	for i, id := range ids {
+		out[i] = f.notes[id]
+	}
+	return out, nil
+}
+
+func (f fakeExporter) Qualified(context.Context, string) (map[string]campaign.Qualification, error) {
+	return f.qualified, nil
+}
+
+// TestCSVExportEscapes pins the exported cells of a campaign whose text a spreadsheet would run,
+// and checks that the import reads the same text back.
+func TestCSVExportEscapes(t *testing.T) {
+	t.Parallel()
+	c := campaign.Campaign{
+		ID: "7", Team: team, Owner: "U1", Person: "-Jane Smith", Company: "=1+2", Temperature: campaign.Warm,
+		Channel: campaign.Email, Status: campaign.Lost, DueAt: wed.Add(123 * time.Millisecond).UTC(),
+		CreatedAt: wed.UTC(), UpdatedAt: wed.Add(time.Hour).UTC(),
+	}
+	src := fakeExporter{
+		cs:        []campaign.Campaign{c},
+		notes:     map[string][]campaign.Note{"7": {{At: wed.UTC(), Author: "U1", Text: "@here\n=cmd|' /C calc'!A0"}}},
+		qualified: map[string]campaign.Qualification{"1 2": {Company: "=1+2", Evidence: "+uses Kelly"}},
+	}
+	var out bytes.Buffer
+	if n, err := commands.Export(t.Context(), &out, src, team, ""); err != nil || n != 1 {
+		t.Fatalf("Export = %d, %v", n, err)
+	}
+	want := "\ufeffid,owner,person,company,temperature,channel,status,due,time_given,created,updated,last_done,qualified,qualification_evidence,notes\n" +
+		"7,U1,'-Jane Smith,'=1+2,warm,email,lost,2026-03-04T14:30:00.123Z,no,2026-03-04T14:30:00Z,2026-03-04T15:30:00Z,,yes,'+uses Kelly," +
+		"\"2026-03-04T14:30:00Z U1: @here\n =cmd|' /C calc'!A0\"\n"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("export (-want +got):\n%s", diff)
+	}
+
+	r := newCSVRig(t)
+	p := r.plan(t, out.String(), commands.ImportOptions{Team: team, Now: wed, Location: ny})
+	if err := p.Apply(t.Context(), r.store); err != nil {
+		var rep bytes.Buffer
+		_ = p.Report.Write(&rep, ny)
+		t.Fatalf("Apply: %v\n%s", err, rep.String())
+	}
+	got, err := r.store.All(t.Context(), team, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.ID = "1"
+	if diff := cmp.Diff([]campaign.Campaign{c}, got); diff != "" {
+		t.Errorf("re-imported (-want +got):\n%s", diff)
+	}
+	notes, err := r.store.Notes(t.Context(), team, "1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(src.notes["7"], notes); diff != "" {
+		t.Errorf("re-imported notes (-want +got):\n%s", diff)
+	}
+	q, err := r.store.Qualified(t.Context(), team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := q["1 2"]; got.Evidence != "+uses Kelly" || got.Company != "=1+2" {
+		t.Errorf("re-imported qualification = %+v", got)
+	}
 }

@@ -175,8 +175,10 @@ func (s *Store) Import(ctx context.Context, team string, batch []campaign.Campai
 	if err := s.addTeam(ctx, team); err != nil {
 		return nil, fmt.Errorf("import campaigns: %w", err)
 	}
-	keys := []string{seqKey(team), campaignKey(team, ""), notesKey(team, ""), repIndexKey(team, ""),
-		nameIndexKey(team, ""), closedIndexKey(team, ""), dueKey(team), repsKey(team), qualifiedKey(team)}
+	keys := []string{
+		seqKey(team), campaignKey(team, ""), notesKey(team, ""), repIndexKey(team, ""),
+		nameIndexKey(team, ""), closedIndexKey(team, ""), dueKey(team), repsKey(team), qualifiedKey(team),
+	}
 	res, err := importScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("import campaigns: %w", err)
