@@ -40,6 +40,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 0 && args[0] == "parse" {
 		return runParse(args[1:], stdin, stdout)
 	}
+	if len(args) > 0 && args[0] == "export" {
+		return runExport(ctx, args[1:], getenv, stdout)
+	}
+	if len(args) > 0 && args[0] == "import" {
+		return runImport(ctx, args[1:], getenv, stdout)
+	}
 	if len(args) > 0 {
 		return fmt.Errorf("unknown command %q: run with no arguments to start the bot, or \"parse\"", args[0])
 	}

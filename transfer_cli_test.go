@@ -224,3 +224,20 @@ var (
 	_ commands.Exporter = (*storage.Store)(nil)
 	_ commands.Importer = (*storage.Store)(nil)
 )
+
+// TestRunDispatchesTransfer checks that run hands "export" and "import" to their subcommands.
+func TestRunDispatchesTransfer(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"REDIS_URL": storagetest.Start(t).URL()}
+	var out, errs bytes.Buffer
+	if err := run(t.Context(), []string{"export", "--team", "T1"}, env(vars), strings.NewReader(""), &out, &errs); err != nil {
+		t.Fatalf("run export: %v", err)
+	}
+	if !strings.HasPrefix(out.String(), "\ufeffid,owner,person,") {
+		t.Errorf("run export wrote %q", out.String())
+	}
+	out.Reset()
+	if err := run(t.Context(), []string{"import", "--help"}, env(vars), strings.NewReader(""), &out, &errs); err != nil || !strings.HasPrefix(out.String(), "usage: campaignbot import") {
+		t.Errorf("run import --help = %v, %q", err, out.String())
+	}
+}
