@@ -48,6 +48,9 @@ func newRigOn(t *testing.T, store commands.Store) *rig {
 	r := &rig{t: t, now: wed, logs: logs}
 	if s, ok := store.(*storage.Store); ok {
 		r.store = s
+		// The audit trail stamps changes with the store's clock; on-time rates and histories
+		// are read against the handler's, so both follow the test's.
+		s.Now = func() time.Time { return r.now }
 	}
 	r.h = commands.New(store, ny, slog.New(slog.NewTextHandler(logs, nil)))
 	r.h.Now = func() time.Time { return r.now }

@@ -42,8 +42,12 @@ type Store interface {
 	OpenAll(ctx context.Context, team string) (map[string][]campaign.Campaign, error)
 	// Weekly returns each rep's counting total at the snapshot of an ISO week ("2026-W10").
 	Weekly(ctx context.Context, team, week string) (map[string]int, error)
-	// OnTime returns, per rep, follow-ups done in an ISO week and how many of them were on time.
+	// OnTime returns, per rep, follow-ups done in an ISO week and how many of them were on time,
+	// from the audit trail's done events (so a done Save is all it takes to count one).
 	OnTime(ctx context.Context, team, week string) (done, onTime map[string]int, err error)
-	// RecordTouch counts a follow-up done at doneAt that was due at due, for the on-time rate.
-	RecordTouch(ctx context.Context, team, user string, due, doneAt time.Time) error
+	// History returns up to limit of a campaign's audit events, newest first, or a
+	// campaign.NotFound error.
+	History(ctx context.Context, team, id string, limit int) ([]campaign.Event, error)
+	// Events returns the workspace's audit events in [since, until), oldest first.
+	Events(ctx context.Context, team string, since, until time.Time) ([]campaign.Event, error)
 }

@@ -98,13 +98,11 @@ func (h *Handler) done(ctx context.Context, r request, v, body string) (Reply, e
 		}
 		m, note = &mo, left
 	}
-	previousDue := c.DueAt
+	// Save audits this as a done follow-up against the old due (LastDoneAt changes), which is
+	// what the on-time rate counts.
 	c.DueAt, c.TimeGiven, c.LastDoneAt, c.UpdatedAt = m.Due, m.TimeGiven, r.now, r.now
 	if err := h.store.Save(ctx, c); err != nil {
 		return Reply{}, fmt.Errorf("save campaign %s: %w", c.ID, err)
-	}
-	if err := h.touched(ctx, r, c, previousDue); err != nil {
-		return Reply{}, err
 	}
 	entry := "Done"
 	if v != "done" && v != "did" {
@@ -119,14 +117,6 @@ func (h *Handler) done(ctx context.Context, r request, v, body string) (Reply, e
 	reply := Reply{Text: fmt.Sprintf("Done with %s. Next follow-up: *%s*.", who(c), FormatDue(c.DueAt, r.now, r.loc))}
 	reply.Actions = alternativeActions(c, m.Alternatives, r)
 	return reply, nil
-}
-
-// touched counts the follow-up as done, on time or late, for the leaderboard's on-time rate.
-func (h *Handler) touched(ctx context.Context, r request, c campaign.Campaign, due time.Time) error {
-	if err := h.store.RecordTouch(ctx, r.Team, r.User, due, r.now); err != nil {
-		return fmt.Errorf("record touch on %s: %w", c.ID, err)
-	}
-	return nil
 }
 
 func momentSuffix(m *Moment, r request) string {

@@ -554,3 +554,12 @@ func (m *memStore) RecordTouch(_ context.Context, team, user string, due, doneAt
 	m.touches = append(m.touches, touch{team, user, due, doneAt})
 	return nil
 }
+
+// History and Events complete commands.Store; the scheduler's tests keep no audit trail.
+func (m *memStore) History(context.Context, string, string, int) ([]campaign.Event, error) {
+	return nil, nil
+}
+
+func (m *memStore) Events(context.Context, string, time.Time, time.Time) ([]campaign.Event, error) {
+	return nil, nil
+}

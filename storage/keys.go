@@ -100,6 +100,18 @@ func sentKey(team, occ string) string { return teamTag(team) + "sent:" + occ }
 // rep's counting total, for "change since last week".
 func weeklyKey(team, week string) string { return teamTag(team) + "wk:" + week }
 
-// touchKey is a HASH of follow-ups done in one ISO week: fields "<user>:done" and
-// "<user>:ontime" (done by the end of the due day) count them, for the on-time rate.
-func touchKey(team, week string) string { return teamTag(team) + "tw:" + week }
+// --- Audit trail (storage/audit.go) -----------------------------------------------------------
+
+// auditKey is a STREAM of every change in the workspace, appended by the same script that makes
+// the change, so it cannot drift from the data. Entry ID = "<Unix ms>-<seq>", the time of the
+// change; every entry has the same five fields in the same order (which lets Redis store the
+// field names once per node): k = kind code (see eventCodes in audit.go), i = campaign ID ("" for
+// a qualification), a = actor user ID, f and t = the value before and after (due Unix ms,
+// temperature, status, owner or company, by kind; "" when the kind has none). Trimmed by age with
+// XADD MINID ~ (whole nodes only, so readers also drop entries past the retention).
+func auditKey(team string) string { return teamTag(team) + "audit" }
+
+// trailKey is a HASH indexing auditKey by campaign: field = campaign ID, value = the Unix ms of
+// each change to it, 13 zero-padded digits each, concatenated oldest first (a ms may hold several
+// events of one Save). History reads only those ms instead of scanning the stream.
+func trailKey(team string) string { return teamTag(team) + "trail" }

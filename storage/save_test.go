@@ -315,9 +315,10 @@ func TestDelete(t *testing.T) {
 			if err := s.Delete(t.Context(), team, "#"+c.ID); err != nil {
 				t.Fatalf("Delete: %v", err)
 			}
-			// Everything but the ID counter and the closed-index key is as before the Create.
+			// Everything but the ID counter, the closed-index key and the audit stream (which
+			// keeps the deletion) is as before the Create.
 			after := snapshot(t, rdb)
-			for _, k := range []string{"cb:{T01}:seq", storage.ClosedIndexKey(team, "U1")} {
+			for _, k := range []string{"cb:{T01}:seq", storage.ClosedIndexKey(team, "U1"), storage.AuditKey(team)} {
 				delete(before, k)
 				delete(after, k)
 			}

@@ -497,54 +497,14 @@ func (s *Store) Wake(ctx context.Context) (<-chan string, func() error) {
 	return out, ps.Close
 }
 
-// RecordTouch counts a follow-up user marked done at doneAt that was due at due, for the weekly
-// on-time rate. It is on time when done by the end of the due day; doneAt should be in the rep's
-// zone, which decides both that day and the ISO week counted in.
-func (s *Store) RecordTouch(ctx context.Context, team, user string, due, doneAt time.Time) error {
-	key := touchKey(team, ISOWeek(doneAt))
-	y, m, d := due.In(doneAt.Location()).Date()
-	endOfDueDay := time.Date(y, m, d+1, 0, 0, 0, 0, doneAt.Location())
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HIncrBy(ctx, key, user+":done", 1)
-		if doneAt.Before(endOfDueDay) {
-			p.HIncrBy(ctx, key, user+":ontime", 1)
-		}
-		p.Expire(ctx, key, statsTTL)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("record touch of %s: %w", user, err)
-	}
-	return nil
-}
-
-// statsTTL keeps weekly counters and snapshots long enough for any "last week" comparison.
+// statsTTL keeps weekly snapshots long enough for any "last week" comparison.
 const statsTTL = 60 * 24 * time.Hour
 
-// ISOWeek names the ISO 8601 week of t in t's zone, as "2026-W03": the key RecordTouch, OnTime
-// and the weekly snapshots share.
+// ISOWeek names the ISO 8601 week of t in t's zone, as "2026-W03": the name OnTime and the
+// weekly snapshots share.
 func ISOWeek(t time.Time) string {
 	y, w := t.ISOWeek()
 	return fmt.Sprintf("%d-W%02d", y, w)
-}
-
-// OnTime returns, per user, how many follow-ups were done in week (see ISOWeek) and how many of
-// those by their due day.
-func (s *Store) OnTime(ctx context.Context, team, week string) (done, onTime map[string]int, err error) {
-	h, err := s.rdb.HGetAll(ctx, touchKey(team, week)).Result()
-	if err != nil {
-		return nil, nil, fmt.Errorf("read on-time counts of %s: %w", week, err)
-	}
-	done, onTime = make(map[string]int), make(map[string]int)
-	for f, v := range h {
-		n, _ := strconv.Atoi(v)
-		if user, ok := strings.CutSuffix(f, ":done"); ok {
-			done[user] = n
-		} else if user, ok := strings.CutSuffix(f, ":ontime"); ok {
-			onTime[user] = n
-		}
-	}
-	return done, onTime, nil
 }
 
 // SaveWeekly stores each rep's counting total as the snapshot of week, replacing an earlier one.

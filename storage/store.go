@@ -29,6 +29,9 @@ type Store struct {
 	// Now is the clock for CreatedAt, UpdatedAt and closing times. It defaults to time.Now;
 	// tests pin it.
 	Now func() time.Time
+	// AuditRetention is how long the audit trail keeps events; zero means DefaultAuditRetention.
+	// Tests shorten it.
+	AuditRetention time.Duration
 
 	rdb  redis.UniversalClient
 	mode string
@@ -174,8 +177,10 @@ func (s *Store) createArgs(c campaign.Campaign, first *campaign.Note) (campaign.
 		note = encodeNote(*first)
 	}
 	keys := []string{seqKey(c.Team), campaignKey(c.Team, ""), notesKey(c.Team, ""),
-		repIndexKey(c.Team, c.Owner), nameIndexKey(c.Team, c.Owner), dueKey(c.Team), repsKey(c.Team)}
-	args := []any{c.Owner, nameField(c.Person, c.Company), msOf(c.DueAt), c.Team, string(campaign.Active), wakeChannel, note}
+		repIndexKey(c.Team, c.Owner), nameIndexKey(c.Team, c.Owner), dueKey(c.Team), repsKey(c.Team),
+		auditKey(c.Team), trailKey(c.Team)}
+	args := []any{c.Owner, nameField(c.Person, c.Company), msOf(c.DueAt), c.Team, string(campaign.Active), wakeChannel, note,
+		stamp(now), s.auditFloor(now)}
 	for _, v := range encodeCampaign(c) {
 		args = append(args, v)
 	}
@@ -270,9 +275,9 @@ func (s *Store) Save(ctx context.Context, c campaign.Campaign) error {
 	}
 	keys := []string{campaignKey(c.Team, id), campaignKey(c.Team, ""), dueKey(c.Team), repsKey(c.Team),
 		repIndexKey(c.Team, ""), nameIndexKey(c.Team, ""), closedIndexKey(c.Team, ""),
-		leaseKey(c.Team), claimKey(c.Team), heldKey(c.Team, "")}
-	args := []any{id, c.Owner, open, due, nameField(c.Person, c.Company), msOf(now), c.Team, wakeChannel,
-		string(campaign.Active), len(del)}
+		leaseKey(c.Team), claimKey(c.Team), heldKey(c.Team, ""), auditKey(c.Team), trailKey(c.Team)}
+	args := []any{id, c.Owner, open, due, nameField(c.Person, c.Company), stamp(now), c.Team, wakeChannel,
+		string(campaign.Active), s.auditFloor(now), len(del)}
 	args = append(args, del...)
 	for _, v := range fields {
 		args = append(args, v)
@@ -293,6 +298,7 @@ func (s *Store) Save(ctx context.Context, c campaign.Campaign) error {
 }
 
 // Delete removes a campaign, its notes and its index entries: the rep's "undo" of a mistaken log.
+// The audit trail records the deletion; the campaign's History is gone with it.
 func (s *Store) Delete(ctx context.Context, team, id string) error {
 	id, ok := normID(id)
 	if !ok {
@@ -300,8 +306,9 @@ func (s *Store) Delete(ctx context.Context, team, id string) error {
 	}
 	keys := []string{campaignKey(team, id), notesKey(team, id), dueKey(team),
 		repIndexKey(team, ""), nameIndexKey(team, ""), closedIndexKey(team, ""),
-		leaseKey(team), claimKey(team), heldKey(team, "")}
-	n, err := deleteScript.Run(ctx, s.rdb, keys, id).Int()
+		leaseKey(team), claimKey(team), heldKey(team, ""), auditKey(team), trailKey(team)}
+	now := s.now()
+	n, err := deleteScript.Run(ctx, s.rdb, keys, id, stamp(now), s.auditFloor(now)).Int()
 	if err != nil {
 		return fmt.Errorf("delete campaign %s: %w", id, err)
 	}
@@ -400,8 +407,10 @@ func (s *Store) AddNote(ctx context.Context, team, id string, n campaign.Note) e
 	if !ok {
 		return notFound(id)
 	}
-	keys := []string{campaignKey(team, id), notesKey(team, id)}
-	added, err := addNoteScript.Run(ctx, s.rdb, keys, encodeNote(n), maxNotesBytes).Int()
+	keys := []string{campaignKey(team, id), notesKey(team, id), auditKey(team), trailKey(team)}
+	now := s.now()
+	added, err := addNoteScript.Run(ctx, s.rdb, keys, encodeNote(n), maxNotesBytes, id, n.Author,
+		stamp(now), s.auditFloor(now)).Int()
 	if err != nil {
 		return fmt.Errorf("add note to campaign %s: %w", id, err)
 	}
@@ -440,7 +449,8 @@ func (s *Store) Notes(ctx context.Context, team, id string, limit int) ([]campai
 	return notes, nil
 }
 
-// Qualify marks q.Company qualified for the whole workspace, replacing any earlier evidence.
+// Qualify marks q.Company qualified for the whole workspace, replacing any earlier evidence, and
+// audits it with q.By as the actor.
 func (s *Store) Qualify(ctx context.Context, team string, q campaign.Qualification) error {
 	key := campaign.CompanyKey(q.Company)
 	if key == "" {
@@ -450,7 +460,9 @@ func (s *Store) Qualify(ctx context.Context, team string, q campaign.Qualificati
 	if err != nil {
 		return fmt.Errorf("qualify %s: %w", key, err)
 	}
-	if err := s.rdb.HSet(ctx, qualifiedKey(team), key, v).Err(); err != nil {
+	now := s.now()
+	keys := []string{qualifiedKey(team), auditKey(team)}
+	if err := qualifyScript.Run(ctx, s.rdb, keys, key, v, q.By, q.Company, stamp(now), s.auditFloor(now)).Err(); err != nil {
 		return fmt.Errorf("qualify %s: %w", key, err)
 	}
 	return nil
