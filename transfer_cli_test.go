@@ -177,12 +177,14 @@ func TestImportExportCLIUsage(t *testing.T) {
 }
 
 func exportCmd(t *testing.T, vars map[string]string) func([]string, *bytes.Buffer) error {
+	t.Helper()
 	return func(args []string, out *bytes.Buffer) error {
 		return runExport(t.Context(), args, env(vars), out)
 	}
 }
 
 func importCmd(t *testing.T, vars map[string]string) func([]string, *bytes.Buffer) error {
+	t.Helper()
 	return func(args []string, out *bytes.Buffer) error {
 		return runImport(t.Context(), importArgs(args...), env(vars), out)
 	}
