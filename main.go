@@ -37,17 +37,16 @@ func main() {
 
 // run is the whole program with its inputs made explicit, so tests can drive it end to end.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "parse" {
-		return runParse(args[1:], stdin, stdout)
-	}
-	if len(args) > 0 && args[0] == "export" {
-		return runExport(ctx, args[1:], getenv, stdout)
-	}
-	if len(args) > 0 && args[0] == "import" {
-		return runImport(ctx, args[1:], getenv, stdout)
-	}
 	if len(args) > 0 {
-		return fmt.Errorf("unknown command %q: run with no arguments to start the bot, or \"parse\"", args[0])
+		switch args[0] {
+		case "parse":
+			return runParse(args[1:], stdin, stdout)
+		case "export":
+			return runExport(ctx, args[1:], getenv, stdout)
+		case "import":
+			return runImport(ctx, args[1:], getenv, stdout)
+		}
+		return fmt.Errorf("unknown command %q: run with no arguments to start the bot, or use parse, export or import", args[0])
 	}
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
