@@ -11,6 +11,13 @@
 // and the occurrence was not delivered, and AckSend records the delivery and ends the lease.
 // A replica that dies leaves leases that any other replica re-queues when they expire.
 //
+// Delivery guarantee: claims are exactly once (one script's ZREM wins), and a message is sent
+// only while its lease is held and its occurrence (reminder ID + due time, rep + local date,
+// ISO week) is not marked delivered. A send runs on a context bounded by half a lease, so a lease
+// never expires mid-send. One window remains: a replica that dies after Slack accepted a message
+// but before its ack leaves a lease that another replica recovers and sends again. Slack's
+// chat.postMessage has no idempotency key, so that window is at-least-once by design.
+//
 // Shutdown order (Run returning after ctx ends): stop claiming, let the senders finish the
 // messages they started, release every claim still queued so another replica sends it at once,
 // then close the wake-up subscription.

@@ -255,32 +255,24 @@ func TestScheduleWake(t *testing.T) {
 	}
 }
 
-func TestScheduleTouchesAndWeekly(t *testing.T) {
+func TestScheduleWeeklySnapshot(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	s, _ := newScheduleStore(t, 0)
-	due := schedT0 // Tuesday 09:00
-	for _, done := range []time.Time{due.Add(-time.Hour), due.Add(10 * time.Hour), due.Add(30 * time.Hour)} {
-		if err := s.RecordTouch(ctx, "T1", "U1", due, done); err != nil {
-			t.Fatal(err)
-		}
-	}
-	week := storage.ISOWeek(due)
+	week := storage.ISOWeek(schedT0) // Tuesday 10 March 2026
 	if week != "2026-W11" {
 		t.Errorf("ISOWeek = %s, want 2026-W11", week)
 	}
-	done, onTime, err := s.OnTime(ctx, "T1", week)
-	if err != nil {
-		t.Fatal(err)
+	if got, err := s.Weekly(ctx, "T1", week); err != nil || len(got) != 0 {
+		t.Errorf("Weekly before any snapshot = %v, %v; want empty", got, err)
 	}
-	if done["U1"] != 3 || onTime["U1"] != 2 {
-		t.Errorf("done %d on time %d, want 3 and 2", done["U1"], onTime["U1"])
-	}
-	if err := s.SaveWeekly(ctx, "T1", week, map[string]int{"U1": 12, "U2": 3}); err != nil {
-		t.Fatal(err)
+	for _, totals := range []map[string]int{{"U1": 10, "U3": 1}, {"U1": 12, "U2": 3}} {
+		if err := s.SaveWeekly(ctx, "T1", week, totals); err != nil {
+			t.Fatal(err)
+		}
 	}
 	got, err := s.Weekly(ctx, "T1", week)
 	if err != nil || !cmp.Equal(got, map[string]int{"U1": 12, "U2": 3}) {
-		t.Errorf("Weekly = %v, %v", got, err)
+		t.Errorf("Weekly = %v, %v; want the second snapshot only", got, err)
 	}
 }
