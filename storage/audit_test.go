@@ -247,7 +247,9 @@ func TestOnTimeFromTrail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := func(loc *time.Location, d, h, m int) time.Time { return time.Date(2026, time.January, d, h, m, 0, 0, loc) }
+	at := func(loc *time.Location, d, h, m int) time.Time {
+		return time.Date(2026, time.January, d, h, m, 0, 0, loc)
+	}
 	dones := []struct {
 		user      string
 		due, done time.Time
