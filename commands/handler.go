@@ -73,6 +73,8 @@ type request struct {
 	now  time.Time
 	loc  *time.Location
 	text string // cleaned text: bot mention stripped, whitespace folded
+	// cal is the rep's working calendar in loc, time off included; lapsing is judged on it.
+	cal campaign.Calendar
 }
 
 var leadingMention = regexp.MustCompile(`^\s*<@[A-Z0-9]+>[\s,:]*`)
@@ -84,7 +86,7 @@ func (h *Handler) request(m Message) request {
 	}
 	text := leadingMention.ReplaceAllString(m.Text, "")
 	text = strings.Join(strings.Fields(text), " ")
-	return request{Message: m, now: h.Now(), loc: loc, text: text}
+	return request{Message: m, now: h.Now(), loc: loc, text: text, cal: campaign.WorkWeek(loc)}
 }
 
 // verb splits the first word off the text, lower-cased.
@@ -104,9 +106,11 @@ func (h *Handler) dispatch(ctx context.Context, r request) (Reply, error) {
 	if r.text == "" {
 		return Reply{Text: helpText}, nil
 	}
-	if err := h.rememberZone(ctx, r); err != nil {
+	rep, err := h.rememberZone(ctx, r)
+	if err != nil {
 		return Reply{}, err
 	}
+	r.cal = rep.CalendarIn(r.loc)
 	v, rest := verb(r.text)
 	switch {
 	case v == "help" || v == "?" || v == "hi" || v == "hello":
@@ -134,6 +138,8 @@ func (h *Handler) dispatch(ctx context.Context, r request) (Reply, error) {
 		return h.list(ctx, r, v, rest)
 	case v == "leaderboard" || v == "board" || v == "ranking":
 		return h.leaderboard(ctx, r)
+	case v == "history":
+		return h.history(ctx, r, rest)
 	case v == "team":
 		return h.team(ctx, r)
 	case v == "start":
@@ -165,24 +171,21 @@ func temperatureStatement(text string) (target string, t campaign.Temperature, o
 	return m[1], t, ok
 }
 
-// rememberZone stores the rep's chat time zone the first time it is seen or when it changes, so
-// the scheduler sends reminders at the rep's 9:00 rather than the server's.
-func (h *Handler) rememberZone(ctx context.Context, r request) error {
-	if r.Location == nil {
-		return nil
-	}
+// rememberZone loads the rep's settings and stores their chat time zone the first time it is seen
+// or when it changes, so the scheduler sends reminders at the rep's 9:00 rather than the server's.
+func (h *Handler) rememberZone(ctx context.Context, r request) (campaign.Rep, error) {
 	rep, err := h.store.Rep(ctx, r.Team, r.User)
 	if err != nil {
-		return fmt.Errorf("load rep %s: %w", r.User, err)
+		return rep, fmt.Errorf("load rep %s: %w", r.User, err)
 	}
-	if rep.TZ == r.Location.String() {
-		return nil
+	if r.Location == nil || rep.TZ == r.Location.String() {
+		return rep, nil
 	}
 	rep.Team, rep.User, rep.TZ = r.Team, r.User, r.Location.String()
 	if err := h.store.SaveRep(ctx, rep); err != nil {
-		return fmt.Errorf("save rep %s zone: %w", r.User, err)
+		return rep, fmt.Errorf("save rep %s zone: %w", r.User, err)
 	}
-	return nil
+	return rep, nil
 }
 
 // parseOptions are the parser's view of this rep: their zone and the workspace's accounts, so a

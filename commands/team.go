@@ -23,6 +23,70 @@ const (
 	teamExamples = 5
 )
 
+// Mass date pushes: the audit-trail pattern of a rep clearing a backlog by moving follow-ups
+// later instead of doing them. Precisely: a later-move is a moved event (not a done one) whose
+// new due is after the old. It is unexplained when its campaign got no note from anyone within
+// pushNoteSlack before or after it. A rep is flagged when, within the last pushLookback, the
+// unexplained later-moves of at least pushMin distinct campaigns fall inside one pushWindow
+// (sliding, not clock hours). The flag shows the largest such burst.
+const (
+	pushMin       = 10
+	pushWindow    = time.Hour
+	pushNoteSlack = time.Hour
+	pushLookback  = 7 * 24 * time.Hour
+)
+
+// massPush is a rep's largest burst of unexplained later-moves.
+type massPush struct {
+	campaigns int
+	start     time.Time
+}
+
+// massPushes finds each rep's largest burst in events (oldest first), keeping those of at least
+// pushMin campaigns.
+func massPushes(events []campaign.Event) map[string]massPush {
+	notes := map[string][]time.Time{}
+	for _, e := range events {
+		if e.Kind == campaign.EventNote {
+			notes[e.Campaign] = append(notes[e.Campaign], e.At)
+		}
+	}
+	explained := func(e campaign.Event) bool {
+		return slices.ContainsFunc(notes[e.Campaign], func(at time.Time) bool {
+			d := at.Sub(e.At)
+			return -pushNoteSlack <= d && d <= pushNoteSlack
+		})
+	}
+	moves := map[string][]campaign.Event{}
+	for _, e := range events {
+		if e.Kind == campaign.EventMoved && e.Delta() > 0 && !explained(e) {
+			moves[e.Actor] = append(moves[e.Actor], e)
+		}
+	}
+	out := map[string]massPush{}
+	for user, ms := range moves {
+		best := massPush{}
+		inWindow := map[string]int{} // campaign → its moves in the window
+		lo := 0
+		for _, e := range ms {
+			inWindow[e.Campaign]++
+			for e.At.Sub(ms[lo].At) >= pushWindow {
+				if inWindow[ms[lo].Campaign]--; inWindow[ms[lo].Campaign] == 0 {
+					delete(inWindow, ms[lo].Campaign)
+				}
+				lo++
+			}
+			if len(inWindow) > best.campaigns {
+				best = massPush{campaigns: len(inWindow), start: ms[lo].At}
+			}
+		}
+		if best.campaigns >= pushMin {
+			out[user] = best
+		}
+	}
+	return out
+}
+
 // isManager reports whether user may see the team view. Managers see everyone's numbers but,
 // like everyone, change only their own campaigns.
 func (h *Handler) isManager(user string) bool { return h.managers[user] }
@@ -43,6 +107,7 @@ type repLine struct {
 	onTime   int
 	hotIdle  []campaign.Campaign
 	coldIdle []campaign.Campaign
+	push     massPush // zero unless the rep pushed pushMin+ follow-ups at once
 }
 
 // team answers "team": every rep's counting total against the goal, what holds it back, and
@@ -82,10 +147,15 @@ func (h *Handler) teamLines(ctx context.Context, r request) ([]repLine, []string
 			onTime[u] += n
 		}
 	}
+	events, err := h.store.Events(ctx, r.Team, r.now.Add(-pushLookback), r.now.Add(time.Second))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read audit trail: %w", err)
+	}
+	pushes := massPushes(events)
 	lines := make([]repLine, 0, len(rows))
 	for _, row := range rows {
-		l := repLine{row: row, done: done[row.User], onTime: onTime[row.User]}
-		cal := byUser[row.User].Calendar()
+		l := repLine{row: row, done: done[row.User], onTime: onTime[row.User], push: pushes[row.User]}
+		cal := byUser[row.User].Calendar() // each rep's own zone and time off
 		for _, c := range in.Open[row.User] {
 			l.stats.Add(c, campaign.Judge(c, in.Qualified(c.Company), r.now, cal, in.Grace))
 			idle := r.now.Sub(lastTouch(c))
@@ -234,6 +304,16 @@ func renderTeam(lines []repLine, singles []string, r request) string {
 	}
 	flag("Hot with no touch in 14+ days", func(l repLine) []campaign.Campaign { return l.hotIdle })
 	flag("Cold untouched for 90+ days", func(l repLine) []campaign.Campaign { return l.coldIdle })
+	var pushed []string
+	for _, l := range lines {
+		if l.push.campaigns > 0 {
+			pushed = append(pushed, fmt.Sprintf("<@%s>: %d follow-ups pushed later from %s, no note", l.row.User,
+				l.push.campaigns, l.push.start.In(r.loc).Format("Mon Jan 2, 3:04 PM")))
+		}
+	}
+	if len(pushed) > 0 {
+		fmt.Fprintf(&b, "\n*Mass date pushes (%d+ within an hour, last 7 days): %d*\n%s", pushMin, len(pushed), strings.Join(pushed, "\n"))
+	}
 	if len(singles) > 0 {
 		shown := singles[:min(len(singles), 15)]
 		escaped := make([]string, len(shown))
