@@ -16,7 +16,9 @@ type Rep struct {
 	DayStart, DayEnd int
 	// DigestAt is when the morning due list is sent, in minutes after local midnight (default 08:30).
 	DigestAt int
-	// AwayUntil holds reminders while the rep is on PTO; lapsing does not count those days.
+	// AwaySince and AwayUntil bound the rep's time off (PTO): reminders are held, and those days
+	// are days off for lapsing, so a follow-up due during PTO does not lapse while the rep is away.
+	AwaySince time.Time
 	AwayUntil time.Time
 }
 
@@ -54,5 +56,24 @@ func (r Rep) Location() *time.Location {
 	return loc
 }
 
-// Calendar returns the rep's Monday-to-Friday working week in their zone.
-func (r Rep) Calendar() Calendar { return WorkWeek(r.Location()) }
+// Calendar returns the rep's working calendar in their own zone (see CalendarIn).
+func (r Rep) Calendar() Calendar { return r.CalendarIn(r.Location()) }
+
+// maxAwayDays bounds how many days of time off become days off, so a typo'd return date in a
+// distant year cannot build a huge calendar.
+const maxAwayDays = 366
+
+// CalendarIn returns the rep's Monday-to-Friday working week in loc, with the days of their time
+// off (from AwaySince up to, not including, AwayUntil's date) as days off.
+func (r Rep) CalendarIn(loc *time.Location) Calendar {
+	c := WorkWeek(loc)
+	if r.AwaySince.IsZero() || !r.AwaySince.Before(r.AwayUntil) {
+		return c
+	}
+	c.Holidays = make(map[Date]bool)
+	last := DateOf(r.AwayUntil, loc)
+	for d, n := DateOf(r.AwaySince, loc), 0; d != last && n < maxAwayDays; d, n = d.AddDays(1), n+1 {
+		c.Holidays[d] = true
+	}
+	return c
+}

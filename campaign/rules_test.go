@@ -130,3 +130,30 @@ func TestCalendarAlwaysEnds(t *testing.T) {
 		t.Errorf("NextWorkday with no workdays = %v, want the next day", got)
 	}
 }
+
+func TestTimeOffDoesNotCountTowardLapsing(t *testing.T) {
+	ny := mustLoc(t, "America/New_York")
+	rep := campaign.Rep{
+		TZ:        "America/New_York",
+		AwaySince: time.Date(2026, 3, 4, 0, 0, 0, 0, ny),  // Wed
+		AwayUntil: time.Date(2026, 3, 16, 0, 0, 0, 0, ny), // back Mon Mar 16
+	}
+	cal := rep.Calendar()
+	due := time.Date(2026, 3, 10, 9, 0, 0, 0, ny) // Tue, during time off
+	// The first working day after the due date is the Monday of return, so the follow-up counts
+	// until that Monday ends.
+	if got, want := campaign.LapseAt(due, cal, campaign.DefaultGrace), time.Date(2026, 3, 17, 0, 0, 0, 0, ny); !got.Equal(want) {
+		t.Errorf("LapseAt during time off = %v, want %v", got, want)
+	}
+	if cal.IsWorkday(campaign.Date{Year: 2026, Month: time.March, Day: 16}) != true {
+		t.Error("the day of return is a working day")
+	}
+	if none := (campaign.Rep{TZ: "America/New_York"}).Calendar(); len(none.Holidays) != 0 {
+		t.Errorf("no time off, but holidays %v", none.Holidays)
+	}
+	// A return date far in the future is bounded.
+	far := campaign.Rep{AwaySince: rep.AwaySince, AwayUntil: rep.AwaySince.AddDate(50, 0, 0)}
+	if n := len(far.Calendar().Holidays); n != 366 {
+		t.Errorf("days off = %d, want the 366 cap", n)
+	}
+}

@@ -145,7 +145,6 @@ func (h *Handler) list(ctx context.Context, r request, v, rest string) (Reply, e
 	if err != nil {
 		return Reply{}, fmt.Errorf("load qualified companies: %w", err)
 	}
-	cal := campaign.WorkWeek(r.loc)
 	filter := strings.ToLower(rest)
 	if v != "list" {
 		filter = strings.TrimSpace(v + " " + filter)
@@ -181,7 +180,7 @@ func (h *Handler) list(ctx context.Context, r request, v, rest string) (Reply, e
 	var lines []string
 	for _, c := range open {
 		if keep(c) {
-			st := campaign.Judge(c, isQualified(qualified, c.Company), r.now, cal, h.grace)
+			st := campaign.Judge(c, isQualified(qualified, c.Company), r.now, r.cal, h.grace)
 			lines = append(lines, listLine(c, st, r.now, r.loc))
 		}
 	}

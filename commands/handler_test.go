@@ -344,6 +344,20 @@ func TestRepSettings(t *testing.T) {
 	}
 }
 
+// TestTimeOffHoldsLapsing: a follow-up due while the rep is away keeps counting until the end of
+// the first working day back, instead of lapsing during the time off.
+func TestTimeOffHoldsLapsing(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.say("qualify Acme")
+	r.say("follow up Jane Smith at Acme next Tuesday") // Tue Mar 10
+	r.expect("away until Mar 16", false, "until Mon Mar 16")
+	r.now = time.Date(2026, 3, 13, 12, 0, 0, 0, ny) // would have lapsed on Thu Mar 12 without time off
+	r.expect("stats", false, "Active campaigns: 1 of 300", "0 lapsed")
+	r.now = time.Date(2026, 3, 17, 0, 0, 0, 0, ny) // the Monday of return has ended
+	r.expect("stats", false, "Active campaigns: 0 of 300", "1 lapsed")
+}
+
 func TestHelpAndHome(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)

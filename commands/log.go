@@ -119,10 +119,9 @@ func (h *Handler) confirmation(r request, c campaign.Campaign, text string, alte
 }
 
 func countCounting(open []campaign.Campaign, qualified map[string]campaign.Qualification, r request, grace int) int {
-	cal := campaign.WorkWeek(r.loc)
 	n := 0
 	for _, c := range open {
-		if campaign.Judge(c, isQualified(qualified, c.Company), r.now, cal, grace) == campaign.Counting {
+		if campaign.Judge(c, isQualified(qualified, c.Company), r.now, r.cal, grace) == campaign.Counting {
 			n++
 		}
 	}

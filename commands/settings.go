@@ -57,6 +57,9 @@ func (h *Handler) away(ctx context.Context, r request, body string) (Reply, erro
 	}
 	rep.Team, rep.User = r.Team, r.User
 	rep.AwayUntil = campaign.DateOf(m.Due, r.loc).At(0, 0, r.loc)
+	if rep.AwaySince.IsZero() || !rep.AwaySince.Before(rep.AwayUntil) {
+		rep.AwaySince = campaign.DateOf(r.now, r.loc).At(0, 0, r.loc) // time off starts today
+	}
 	if err := h.store.SaveRep(ctx, rep); err != nil {
 		return Reply{}, fmt.Errorf("save rep %s: %w", r.User, err)
 	}
@@ -71,7 +74,11 @@ func (h *Handler) back(ctx context.Context, r request) (Reply, error) {
 		return Reply{}, fmt.Errorf("load rep %s: %w", r.User, err)
 	}
 	rep.Team, rep.User = r.Team, r.User
-	rep.AwayUntil = time.Time{}
+	// Time off ends today: today and later are working days again, earlier days stay days off.
+	rep.AwayUntil = campaign.DateOf(r.now, r.loc).At(0, 0, r.loc)
+	if !rep.AwaySince.Before(rep.AwayUntil) {
+		rep.AwaySince, rep.AwayUntil = time.Time{}, time.Time{}
+	}
 	if err := h.store.SaveRep(ctx, rep); err != nil {
 		return Reply{}, fmt.Errorf("save rep %s: %w", r.User, err)
 	}

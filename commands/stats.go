@@ -30,7 +30,7 @@ func (h *Handler) standing(ctx context.Context, r request) (standing, error) {
 	if err != nil {
 		return standing{}, fmt.Errorf("load rep %s: %w", r.User, err)
 	}
-	cal := campaign.WorkWeek(r.loc)
+	cal := rep.CalendarIn(r.loc)
 	s := standing{open: open, rep: rep, judged: make([]campaign.Standing, len(open))}
 	for i, c := range open {
 		s.judged[i] = campaign.Judge(c, isQualified(qualified, c.Company), r.now, cal, h.grace)

@@ -6,7 +6,8 @@ import (
 	"campaignbot/campaign"
 )
 
-// hours is a rep's working time: working days of their calendar, DayStart to DayEnd local time.
+// hours is a rep's working time: working days of their calendar (time off excluded), DayStart to
+// DayEnd local time.
 // All arithmetic goes through campaign.Date and Date.At, so a DST change moves the instant and
 // keeps the wall-clock time.
 type hours struct {
@@ -17,7 +18,7 @@ type hours struct {
 
 func (s *Scheduler) hoursOf(rep campaign.Rep) hours {
 	loc := s.zone(rep.TZ)
-	h := hours{loc: loc, cal: campaign.WorkWeek(loc), start: rep.DayStart, end: rep.DayEnd}
+	h := hours{loc: loc, cal: rep.CalendarIn(loc), start: rep.DayStart, end: rep.DayEnd}
 	if h.end <= h.start { // a misconfigured day still has working hours: to midnight
 		h.end = 24 * 60
 	}

@@ -198,6 +198,8 @@ const (
 	fRepDayEnd   = "de"
 	fRepDigestAt = "dg"
 	fRepAway     = "aw" // AwayUntil, Unix ms
+	// fRepAwaySince is AwaySince, Unix ms: the first day of time off, which lapsing skips.
+	fRepAwaySince = "as"
 )
 
 func encodeRep(r campaign.Rep) []string {
@@ -217,11 +219,14 @@ func encodeRep(r campaign.Rep) []string {
 	if !r.AwayUntil.IsZero() {
 		pairs = append(pairs, fRepAway, msOf(r.AwayUntil))
 	}
+	if !r.AwaySince.IsZero() {
+		pairs = append(pairs, fRepAwaySince, msOf(r.AwaySince))
+	}
 	return pairs
 }
 
 func decodeRep(team, user string, h map[string]string) campaign.Rep {
-	r := campaign.Rep{Team: team, User: user, TZ: h[fRepTZ], AwayUntil: timeOf(h[fRepAway])}
+	r := campaign.Rep{Team: team, User: user, TZ: h[fRepTZ], AwayUntil: timeOf(h[fRepAway]), AwaySince: timeOf(h[fRepAwaySince])}
 	if t, err := time.Parse(time.DateOnly, h[fRepStart]); err == nil {
 		r.Start = campaign.DateOf(t, time.UTC)
 	}
