@@ -142,6 +142,8 @@ func (h *Handler) dispatch(ctx context.Context, r request) (Reply, error) {
 		return h.history(ctx, r, rest)
 	case v == "team":
 		return h.team(ctx, r)
+	case v == "export":
+		return h.export(ctx, r, rest)
 	case v == "start":
 		return h.startDate(ctx, r, rest)
 	case v == "stats" || v == "status":

@@ -8,6 +8,18 @@ type Reply struct {
 	// Refused is true when Text explains why the message could not be used (a *campaign.Error),
 	// so an adapter can show it beside the input, for example as a modal field error.
 	Refused bool
+	// File, when set, is sent with the reply as an attachment (Slack uploads it with Text as its
+	// comment; the console saves it). Only "export" sets it.
+	File *File
+}
+
+// File is a document a reply carries, such as a CSV export.
+type File struct {
+	// Name is the file name, without directories, such as "campaigns-2026-03-04.csv".
+	Name string
+	// Title is what chat shows above the file.
+	Title   string
+	Content []byte
 }
 
 // Action is a button offered with a reply. Pressing it runs Command as if the rep had typed it,

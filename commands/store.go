@@ -50,4 +50,7 @@ type Store interface {
 	History(ctx context.Context, team, id string, limit int) ([]campaign.Event, error)
 	// Events returns the workspace's audit events in [since, until), oldest first.
 	Events(ctx context.Context, team string, since, until time.Time) ([]campaign.Event, error)
+	// All and NotesOf, with Qualified, make a Store an Exporter for "export".
+	All(ctx context.Context, team, owner string) ([]campaign.Campaign, error)
+	NotesOf(ctx context.Context, team string, ids []string) ([][]campaign.Note, error)
 }
