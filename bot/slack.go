@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -43,6 +44,8 @@ type SlackConfig struct {
 	ZoneTTL time.Duration
 	// MaxRetries is how many times a rate-limited Web API call is retried; default 3.
 	MaxRetries int
+	// Observer is told of envelopes, acks, handler errors and rate limits; nil means nobody.
+	Observer Observer
 }
 
 // Deduper reports whether an event is seen for the first time. storage.Store implements it with
@@ -71,6 +74,9 @@ type Slack struct {
 	send   *sender
 	zones  *zoneCache
 	dms    *dmCache
+	obs    Observer
+
+	connected atomic.Bool // the socket is up; see Connected
 
 	sem chan struct{} // one token per running handler
 	wg  sync.WaitGroup
@@ -114,6 +120,10 @@ func NewSlack(cfg SlackConfig, log *slog.Logger) *Slack {
 	if dd == nil {
 		dd = newMemoryDeduper(time.Hour)
 	}
+	obs := cfg.Observer
+	if obs == nil {
+		obs = nopObserver{}
+	}
 	s := &Slack{
 		cfg:    cfg,
 		log:    log,
@@ -121,8 +131,10 @@ func NewSlack(cfg SlackConfig, log *slog.Logger) *Slack {
 		dedupe: dd,
 		send:   newSender(cfg.ChannelInterval, cfg.MaxRetries, log),
 		dms:    &dmCache{m: map[string]string{}},
+		obs:    obs,
 		sem:    make(chan struct{}, cfg.Workers),
 	}
+	s.send.obs = obs
 	s.zones = newZoneCache(cfg.ZoneTTL, cfg.DefaultLocation, s.lookupZone)
 	s.zones.log = log
 	return s
@@ -181,6 +193,7 @@ loop:
 			s.dispatch(ctx, sm, h, evt)
 		}
 	}
+	s.connected.Store(false)
 	s.log.InfoContext(ctx, "slack draining handlers")
 	s.wg.Wait()
 	cancel()
@@ -196,16 +209,23 @@ loop:
 // dispatch acknowledges an envelope and hands its work to the pool. It runs on the event loop,
 // so it never waits for Slack or Redis; the only wait is for a free worker.
 func (s *Slack) dispatch(ctx context.Context, sm *socketmode.Client, h Handler, evt socketmode.Event) {
+	start := time.Now()
+	if evt.Request != nil && evt.Request.EnvelopeID != "" {
+		s.obs.EventReceived(evt.Request.Type)
+	}
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
+		s.connected.Store(false)
 		s.log.DebugContext(ctx, "slack connecting")
 	case socketmode.EventTypeConnected:
+		s.connected.Store(true)
 		s.log.InfoContext(ctx, "slack connected")
 	case socketmode.EventTypeHello:
 		if evt.Request != nil {
 			s.log.DebugContext(ctx, "slack hello", "num_connections", evt.Request.NumConnections)
 		}
 	case socketmode.EventTypeConnectionError:
+		s.connected.Store(false)
 		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
 			s.log.WarnContext(ctx, "slack connection failed", "attempt", e.Attempt, "backoff", e.Backoff, "err", e.ErrorObj)
 		}
@@ -214,12 +234,12 @@ func (s *Slack) dispatch(ctx context.Context, sm *socketmode.Client, h Handler, 
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
 		s.log.WarnContext(ctx, "slack socket error", "type", string(evt.Type), "err", socketErr(evt.Data))
 	case socketmode.EventTypeEventsAPI:
-		s.ack(ctx, sm, evt.Request, nil)
+		s.ack(ctx, sm, evt.Request, start, nil)
 		if ea, ok := evt.Data.(slackevents.EventsAPIEvent); ok {
 			s.spawn(ctx, func(ctx context.Context) { s.onEvent(ctx, h, ea) })
 		}
 	case socketmode.EventTypeSlashCommand:
-		s.ack(ctx, sm, evt.Request, nil)
+		s.ack(ctx, sm, evt.Request, start, nil)
 		if cmd, ok := evt.Data.(slack.SlashCommand); ok {
 			s.spawn(ctx, func(ctx context.Context) { s.onSlash(ctx, h, cmd) })
 		}
@@ -229,31 +249,33 @@ func (s *Slack) dispatch(ctx context.Context, sm *socketmode.Client, h Handler, 
 			// The one envelope acked after the work: field errors can only go back in the ack.
 			// onSubmit acks within submitBudget whatever happens.
 			env := evt.Request.EnvelopeID
-			s.spawn(ctx, func(ctx context.Context) { s.onSubmit(ctx, sm, env, h, cb) })
+			s.spawn(ctx, func(ctx context.Context) { s.onSubmit(ctx, sm, env, start, h, cb) })
 			return
 		}
-		s.ack(ctx, sm, evt.Request, nil)
+		s.ack(ctx, sm, evt.Request, start, nil)
 		if ok && cb.Type == slack.InteractionTypeBlockActions {
 			s.spawn(ctx, func(ctx context.Context) { s.onAction(ctx, h, cb) })
 		}
 	default:
 		// Unknown envelope types are acknowledged so Slack doesn't retry what we can't use.
-		s.ack(ctx, sm, evt.Request, nil)
+		s.ack(ctx, sm, evt.Request, start, nil)
 	}
 }
 
-// ack acknowledges an envelope, with an optional response payload.
-func (s *Slack) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Request, payload any) {
+// ack acknowledges an envelope received at start, with an optional response payload.
+func (s *Slack) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Request, start time.Time, payload any) {
 	if req == nil || req.EnvelopeID == "" {
 		return
 	}
-	s.ackID(ctx, sm, req.EnvelopeID, payload)
+	s.ackID(ctx, sm, req.Type, req.EnvelopeID, start, payload)
 }
 
-func (s *Slack) ackID(ctx context.Context, sm *socketmode.Client, envelopeID string, payload any) {
+func (s *Slack) ackID(ctx context.Context, sm *socketmode.Client, kind, envelopeID string, start time.Time, payload any) {
 	if err := sm.AckCtx(ctx, envelopeID, payload); err != nil {
 		s.log.WarnContext(ctx, "slack ack failed", "envelope_id", envelopeID, "err", err)
+		return
 	}
+	s.obs.Acked(kind, time.Since(start))
 }
 
 // spawn runs fn on the worker pool with its own deadline, detached from ctx so a handler that
@@ -267,6 +289,7 @@ func (s *Slack) spawn(ctx context.Context, fn func(ctx context.Context)) {
 		defer cancel()
 		defer func() {
 			if p := recover(); p != nil {
+				s.obs.HandlerError()
 				s.log.ErrorContext(ctx, "slack handler panicked", "err", fmt.Errorf("panic: %v", p), "stack", string(debug.Stack()))
 			}
 		}()
@@ -279,6 +302,7 @@ func (s *Slack) spawn(ctx context.Context, fn func(ctx context.Context)) {
 func (s *Slack) handle(ctx context.Context, h Handler, m commands.Message) (r commands.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
+			s.obs.HandlerError()
 			s.log.ErrorContext(ctx, "command failed", "err", fmt.Errorf("panic: %v", p), "user", m.User, "channel", m.Channel, "stack", string(debug.Stack()))
 			r = commands.Reply{Text: apology}
 		}
@@ -290,6 +314,7 @@ func (s *Slack) handle(ctx context.Context, h Handler, m commands.Message) (r co
 func (s *Slack) home(ctx context.Context, hh HomeHandler, m commands.Message) (r commands.Reply, ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
+			s.obs.HandlerError()
 			s.log.ErrorContext(ctx, "home failed", "err", fmt.Errorf("panic: %v", p), "user", m.User, "stack", string(debug.Stack()))
 			r, ok = commands.Reply{Text: apology}, true
 		}

@@ -148,12 +148,12 @@ func (s *Slack) openAsk(ctx context.Context, cb slack.InteractionCallback, value
 // onSubmit handles a modal submission: the answer (typed, or else the picked date) is appended
 // to the waiting command. A refusal goes back in the ack as an error under the input, keeping
 // the modal open; anything else closes it and replaces the message the button was on.
-func (s *Slack) onSubmit(ctx context.Context, sm *socketmode.Client, envelopeID string, h Handler, cb slack.InteractionCallback) {
+func (s *Slack) onSubmit(ctx context.Context, sm *socketmode.Client, envelopeID string, start time.Time, h Handler, cb slack.InteractionCallback) {
 	acked := false
 	ack := func(payload any) {
 		if !acked {
 			acked = true
-			s.ackID(ctx, sm, envelopeID, payload)
+			s.ackID(ctx, sm, socketmode.RequestTypeInteractive, envelopeID, start, payload)
 		}
 	}
 	defer ack(nil) // whatever happens, the modal must not hang
@@ -223,6 +223,9 @@ func (s *Slack) publishHome(ctx context.Context, h Handler, team, user string) {
 // button can't be pressed twice to different effect. On the App Home, where there is no
 // message, the reply goes to the rep's DM and the tab is refreshed.
 func (s *Slack) replace(ctx context.Context, h Handler, o origin, r commands.Reply) {
+	if r.File != nil {
+		r = s.fileToDM(ctx, o.team, o.user, r) // a message can't be updated into a file
+	}
 	switch {
 	case o.home:
 		if err := s.DM(ctx, o.team, o.user, r); err != nil {
@@ -245,7 +248,12 @@ func (s *Slack) replace(ctx context.Context, h Handler, o origin, r commands.Rep
 
 // reply posts r in channel, in a thread when thread is set.
 func (s *Slack) reply(ctx context.Context, team, channel, thread string, r commands.Reply) {
+	if r.File != nil {
+		s.replyFile(ctx, team, channel, thread, r)
+		return
+	}
 	if err := s.post(ctx, channel, thread, r); err != nil {
+		s.obs.HandlerError()
 		s.log.ErrorContext(ctx, "reply failed", "err", err, "team", team, "channel", channel)
 	}
 }
@@ -254,6 +262,9 @@ func (s *Slack) reply(ctx context.Context, team, channel, thread string, r comma
 // where the bot is not a member), otherwise chat.postEphemeral. replaceOriginal swaps the
 // ephemeral message the interaction came from.
 func (s *Slack) ephemeral(ctx context.Context, o origin, r commands.Reply, replaceOriginal bool) {
+	if r.File != nil {
+		r = s.fileToDM(ctx, o.team, o.user, r) // no ephemeral files: the file goes to the DM
+	}
 	if o.home || o.channel == "" {
 		if err := s.DM(ctx, o.team, o.user, r); err != nil {
 			s.log.ErrorContext(ctx, "reply failed", "err", err, "user", o.user)

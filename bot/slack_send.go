@@ -89,6 +89,7 @@ type sender struct {
 	interval   time.Duration
 	maxRetries int
 	log        *slog.Logger
+	obs        Observer // told of each 429; set by NewSlack, nil in tests that build a sender
 
 	mu    sync.Mutex
 	next  map[string]time.Time // channel → earliest time of its next message
@@ -108,6 +109,9 @@ func (s *sender) do(ctx context.Context, method, channel string, fn func(ctx con
 		}
 		err := fn(ctx)
 		rl, ok := errors.AsType[*slack.RateLimitedError](err)
+		if ok && s.obs != nil {
+			s.obs.RateLimited(method)
+		}
 		if !ok || attempt >= s.maxRetries {
 			return err
 		}

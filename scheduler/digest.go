@@ -59,6 +59,7 @@ func (s *Scheduler) digest(ctx, hctx context.Context, q *sender, t task, user st
 	reply := commands.RenderDigest(d, now, h.loc)
 	occ := digestPrefix + user + ":" + today.String()
 	return s.deliver(ctx, hctx, q, t, delivery{
+		kind:    KindDigest,
 		channel: "dm:" + t.team + ":" + user,
 		occ:     occ,
 		send:    func(ctx context.Context) error { return s.poster.DM(ctx, t.team, user, reply) },

@@ -75,6 +75,7 @@ func (s *Scheduler) leaderboard(ctx, hctx context.Context, q *sender, t task) er
 	reply := commands.RenderLeaderboard(title, rows, campaign.TopMovers(rows, topMovers))
 	occ := "lb:" + week
 	return s.deliver(ctx, hctx, q, t, delivery{
+		kind:    KindLeaderboard,
 		channel: "ch:" + t.team + ":" + s.cfg.TeamChannel,
 		occ:     occ,
 		send:    func(ctx context.Context) error { return s.poster.Post(ctx, t.team, s.cfg.TeamChannel, reply) },

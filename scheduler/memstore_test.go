@@ -133,12 +133,14 @@ func (m *memStore) Wake(ctx context.Context) (<-chan string, func() error) {
 	}
 }
 
-func (m *memStore) ClaimDue(_ context.Context, team, token string, now time.Time, lease time.Duration, dueLimit, jobLimit int) (map[string]time.Time, time.Time, error) {
+func (m *memStore) ClaimDue(_ context.Context, team, token string, now time.Time, lease time.Duration, dueLimit, jobLimit int) (map[string]time.Time, time.Time, int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	q := m.q(team)
+	recovered := 0
 	for member, exp := range q.lease {
 		if !exp.After(now) {
+			recovered++
 			c := q.claims[member]
 			delete(q.lease, member)
 			delete(q.claims, member)
@@ -168,7 +170,7 @@ func (m *memStore) ClaimDue(_ context.Context, team, token string, now time.Time
 			head = at
 		}
 	}
-	return claimed, head, nil
+	return claimed, head, recovered, nil
 }
 
 func (q *memQueues) owns(member, token string) bool {

@@ -57,6 +57,7 @@ func (s *Scheduler) remind(ctx, hctx context.Context, q *sender, t task) error {
 	}
 	reply := commands.RenderReminder(c, last, now, h.loc)
 	return s.deliver(ctx, hctx, q, t, delivery{
+		kind:    KindReminder,
 		channel: "dm:" + t.team + ":" + c.Owner,
 		occ:     "r:" + c.ID + ":" + strconv.FormatInt(c.DueAt.UnixMilli(), 10),
 		send:    func(ctx context.Context) error { return s.poster.DM(ctx, t.team, c.Owner, reply) },
@@ -124,6 +125,7 @@ func (s *Scheduler) catchUp(ctx, hctx context.Context, q *sender, t task, user s
 	away := !rep.AwayUntil.IsZero() && rep.AwayUntil.After(first)
 	reply := commands.RenderCatchUp(missed, away, now, h.loc)
 	return s.deliver(ctx, hctx, q, t, delivery{
+		kind:    KindCatchUp,
 		channel: "dm:" + t.team + ":" + user,
 		occ:     occ,
 		send:    func(ctx context.Context) error { return s.poster.DM(ctx, t.team, user, reply) },

@@ -36,9 +36,9 @@ type crashingStore struct {
 	refused atomic.Int64 // claims the replica could not hand back
 }
 
-func (c *crashingStore) ClaimDue(ctx context.Context, team, token string, now time.Time, lease time.Duration, dueLimit, jobLimit int) (map[string]time.Time, time.Time, error) {
+func (c *crashingStore) ClaimDue(ctx context.Context, team, token string, now time.Time, lease time.Duration, dueLimit, jobLimit int) (map[string]time.Time, time.Time, int, error) {
 	if c.dead.Load() {
-		return nil, time.Time{}, errCrashed
+		return nil, time.Time{}, 0, errCrashed
 	}
 	return c.Store.ClaimDue(ctx, team, token, now, lease, dueLimit, jobLimit)
 }

@@ -33,7 +33,8 @@ type Store interface {
 	// Wake delivers team IDs whose earliest due time moved earlier; "" means "re-read all".
 	Wake(ctx context.Context) (<-chan string, func() error)
 
-	ClaimDue(ctx context.Context, team, token string, now time.Time, lease time.Duration, dueLimit, jobLimit int) (map[string]time.Time, time.Time, error)
+	// ClaimDue also reports how many expired leases it put back before claiming.
+	ClaimDue(ctx context.Context, team, token string, now time.Time, lease time.Duration, dueLimit, jobLimit int) (claimed map[string]time.Time, head time.Time, recovered int, err error)
 	BeginSend(ctx context.Context, team, member, token, occ string, now time.Time, lease time.Duration) (bool, error)
 	AckSend(ctx context.Context, team, member, token, occ string, keep time.Duration, next time.Time) error
 	DeferClaim(ctx context.Context, team, member, token string, at time.Time) error
@@ -93,6 +94,8 @@ type Config struct {
 	// Grace is the working days a follow-up may stay undone before it lapses (default
 	// campaign.DefaultGrace).
 	Grace int
+	// Observer is told of messages sent and leases recovered; nil means nobody.
+	Observer Observer
 }
 
 func (c Config) withDefaults() Config {
@@ -113,6 +116,9 @@ func (c Config) withDefaults() Config {
 	c.QueueSize = cmpOr(c.QueueSize, 200)
 	if c.Grace == 0 {
 		c.Grace = campaign.DefaultGrace
+	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
 	}
 	return c
 }
@@ -254,7 +260,11 @@ func (l *claimer) poll(ctx context.Context, team string) {
 		dueRoom, jobRoom = min(dueRoom, claimBatch), min(jobRoom, claimBatch)
 		now := l.s.now()
 		token := l.s.token()
-		claimed, head, err := l.s.store.ClaimDue(ctx, team, token, now, l.s.cfg.Lease, dueRoom, jobRoom)
+		claimed, head, recovered, err := l.s.store.ClaimDue(ctx, team, token, now, l.s.cfg.Lease, dueRoom, jobRoom)
+		if recovered > 0 {
+			l.s.log.InfoContext(ctx, "leases recovered", "team", team, "count", recovered)
+			l.s.cfg.Observer.LeasesRecovered(recovered)
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				l.s.log.ErrorContext(ctx, "claim due work", "team", team, "err", err)

@@ -158,6 +158,7 @@ var errStopped = errors.New("scheduler stopped before sending")
 
 // delivery is one message about to go out.
 type delivery struct {
+	kind    string // for Observer.MessageSent
 	channel string // rate-limit key: one DM or channel
 	occ     string // the occurrence, for the sent marker
 	send    func(ctx context.Context) error
@@ -187,6 +188,7 @@ func (s *Scheduler) deliver(ctx, hctx context.Context, q *sender, t task, d deli
 		}
 		err = d.send(hctx)
 		if err == nil {
+			s.cfg.Observer.MessageSent(d.kind)
 			return d.ack(hctx)
 		}
 		var ra interface{ RetryAfter() time.Duration }

@@ -22,8 +22,11 @@ import (
 // Options chooses where campaigns are kept. The zero value runs a local redis-server in ./data,
 // or keeps data in memory if there is none.
 type Options struct {
-	// URL is REDIS_URL: redis://, rediss:// (TLS) or unix://, as go-redis ParseURL reads it. It
-	// may carry a password, so it never appears in logs or errors.
+	// URL is REDIS_URL: redis://, rediss:// (TLS) or unix://, as go-redis ParseURL reads it, or
+	// redis+cluster:// (rediss+cluster:// with TLS) for a Redis Cluster, naming one node in the
+	// host and others in addr= parameters, as go-redis ParseClusterURL reads it:
+	// redis+cluster://:pw@10.0.0.1:6379?addr=10.0.0.2:6379&addr=10.0.0.3:6379. It may carry a
+	// password, so it never appears in logs or errors.
 	URL string
 	// DataDir is where a child redis-server keeps its socket, AOF and log (default "./data").
 	DataDir string
@@ -86,9 +89,15 @@ func RedactURL(u string) string {
 	return p.Redacted()
 }
 
+// Cluster URL schemes: the go-redis scheme with "+cluster" appended.
+const (
+	clusterScheme    = "redis+cluster://"
+	clusterTLSScheme = "rediss+cluster://"
+)
+
 func openURL(ctx context.Context, rawURL string, log *slog.Logger) (*Store, error) {
 	redacted := RedactURL(rawURL)
-	opts, err := redis.ParseURL(rawURL)
+	rdb, err := newURLClient(rawURL)
 	if err != nil {
 		// go-redis and net/url quote the whole URL in some errors; keep only the cause.
 		if ue, ok := errors.AsType[*url.Error](err); ok {
@@ -96,7 +105,7 @@ func openURL(ctx context.Context, rawURL string, log *slog.Logger) (*Store, erro
 		}
 		return nil, fmt.Errorf("parse REDIS_URL %s: %s", redacted, strings.ReplaceAll(err.Error(), rawURL, redacted))
 	}
-	s := New(redis.NewClient(opts))
+	s := New(rdb)
 	s.mode = ModeRedis
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		_ = s.Close()
@@ -104,6 +113,30 @@ func openURL(ctx context.Context, rawURL string, log *slog.Logger) (*Store, erro
 	}
 	log.InfoContext(ctx, "redis connected", "url", redacted)
 	return s, nil
+}
+
+// newURLClient returns a cluster client for the +cluster schemes and a plain client otherwise.
+// Every key of a workspace carries its hash tag, so the same scripts run on both.
+func newURLClient(rawURL string) (redis.UniversalClient, error) {
+	lower := strings.ToLower(rawURL)
+	for _, scheme := range []string{clusterScheme, clusterTLSScheme} {
+		if strings.HasPrefix(lower, scheme) {
+			plain := strings.TrimSuffix(scheme, "+cluster://") + "://" + rawURL[len(scheme):]
+			opts, err := redis.ParseClusterURL(plain)
+			if ue, ok := errors.AsType[*url.Error](err); ok {
+				return nil, ue.Err // its URL is plain, which the caller would not redact
+			}
+			if err != nil {
+				return nil, err
+			}
+			return redis.NewClusterClient(opts), nil
+		}
+	}
+	opts, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return redis.NewClient(opts), nil
 }
 
 func openMemory(ctx context.Context, log *slog.Logger) (*Store, error) {

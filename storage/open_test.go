@@ -231,6 +231,9 @@ func TestOpenURLHidesPassword(t *testing.T) {
 		{"bad scheme", "http://bot:" + secret + "@localhost/"},
 		{"query password", "redis://localhost:1/0?password=" + secret},
 		{"unix", "unix://bot:" + secret + "@/nonexistent/redis.sock"},
+		{"cluster refused", "redis+cluster://bot:" + secret + "@127.0.0.1:1?addr=127.0.0.1:2"},
+		{"cluster bad option", "rediss+cluster://bot:" + secret + "@localhost:1?dial_timeout=soon"},
+		{"cluster bad port", "redis+cluster://bot:" + secret + "@localhost:nope"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

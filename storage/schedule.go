@@ -59,8 +59,9 @@ func newSchedScript(src string) *redis.Script { return redis.NewScript(schedPrel
 // KEYS[1] due ZSET, KEYS[2] jobs ZSET, KEYS[3] lease ZSET, KEYS[4] claim HASH.
 // ARGV[1] now ms, ARGV[2] lease expiry ms, ARGV[3] token, ARGV[4] most campaigns to claim,
 // ARGV[5] most jobs to claim, ARGV[6] most expired leases to recover.
-// Returns {head, member1, score1, member2, score2, …}; head is the lowest score in due, jobs and
-// lease after the claim ("" when all three are empty). Claimed scores are the due scores.
+// Returns {head, recovered, member1, score1, member2, score2, …}; head is the lowest score in
+// due, jobs and lease after the claim ("" when all three are empty), recovered the number of
+// expired leases put back. Claimed scores are the due scores.
 var claimScript = newSchedScript(`
 local now = tonumber(ARGV[1])
 -- Recovery first, so work of a dead replica is claimed in the same call once its lease is over.
@@ -72,7 +73,7 @@ for _, m in ipairs(expired) do
   redis.call('HDEL', KEYS[4], m)
   redis.call('ZADD', home(m, KEYS[1], KEYS[2]), 'NX', score or now, m)
 end
-local out = {''}
+local out = {'', tostring(#expired)}
 local function claim(key, limit)
   if limit <= 0 then
     return
@@ -278,30 +279,30 @@ func checkToken(token string, members ...string) error {
 // ClaimDue puts expired leases of team back, then claims up to dueLimit campaigns and jobLimit
 // jobs due at now into a lease that ends at now+lease, held under token. It returns the claimed
 // members (campaign IDs and job names) with their due times, and the next instant anything in the
-// workspace needs attention (a due time or a lease expiry; zero when there is nothing). With both
-// limits zero it only recovers and peeks.
-func (s *Store) ClaimDue(ctx context.Context, team, token string, now time.Time, lease time.Duration, dueLimit, jobLimit int) (map[string]time.Time, time.Time, error) {
+// workspace needs attention (a due time or a lease expiry; zero when there is nothing), and how
+// many expired leases it put back. With both limits zero it only recovers and peeks.
+func (s *Store) ClaimDue(ctx context.Context, team, token string, now time.Time, lease time.Duration, dueLimit, jobLimit int) (claimed map[string]time.Time, head time.Time, recovered int, err error) {
 	if err := checkToken(token); err != nil {
-		return nil, time.Time{}, fmt.Errorf("claim due work: %w", err)
+		return nil, time.Time{}, 0, fmt.Errorf("claim due work: %w", err)
 	}
 	keys := []string{dueKey(team), jobsKey(team), leaseKey(team), claimKey(team)}
 	res, err := claimScript.Run(ctx, s.rdb, keys, msArg(now), msArg(now.Add(lease)), token,
 		max(dueLimit, 0), max(jobLimit, 0), maxRecover).StringSlice()
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("claim due work of %s: %w", team, err)
+		return nil, time.Time{}, 0, fmt.Errorf("claim due work of %s: %w", team, err)
 	}
-	if len(res) == 0 || len(res)%2 != 1 {
-		return nil, time.Time{}, fmt.Errorf("claim due work of %s: unexpected reply %q", team, res)
+	if len(res) < 2 || len(res)%2 != 0 {
+		return nil, time.Time{}, 0, fmt.Errorf("claim due work of %s: unexpected reply %q", team, res)
 	}
-	var head time.Time
 	if res[0] != "" {
 		head = scoreTime(res[0])
 	}
-	claimed := make(map[string]time.Time, (len(res)-1)/2)
-	for i := 1; i < len(res); i += 2 {
+	recovered, _ = strconv.Atoi(res[1])
+	claimed = make(map[string]time.Time, (len(res)-2)/2)
+	for i := 2; i < len(res); i += 2 {
 		claimed[res[i]] = scoreTime(res[i+1])
 	}
-	return claimed, head, nil
+	return claimed, head, recovered, nil
 }
 
 // scoreTime reads a ZSET score of Unix ms; Redis prints large integral scores without exponent,

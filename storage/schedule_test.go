@@ -44,7 +44,7 @@ func keys(m map[string]time.Time) []string {
 
 func mustClaim(t *testing.T, s *storage.Store, token string, now time.Time, lease time.Duration, dueLimit, jobLimit int) (map[string]time.Time, time.Time) {
 	t.Helper()
-	got, head, err := s.ClaimDue(t.Context(), "T1", token, now, lease, dueLimit, jobLimit)
+	got, head, _, err := s.ClaimDue(t.Context(), "T1", token, now, lease, dueLimit, jobLimit)
 	if err != nil {
 		t.Fatalf("ClaimDue: %v", err)
 	}
@@ -105,9 +105,15 @@ func TestScheduleRecoverAndIdempotency(t *testing.T) {
 		t.Fatalf("claimed %v before the lease expired", keys(got))
 	}
 	later := schedT0.Add(11 * time.Second)
-	got, _ := mustClaim(t, s, "b", later, 10*time.Second, 10, 10)
+	got, _, recovered, err := s.ClaimDue(ctx, "T1", "b", later, 10*time.Second, 10, 10)
+	if err != nil {
+		t.Fatalf("ClaimDue: %v", err)
+	}
 	if want := map[string]time.Time{id: schedT0}; !cmp.Equal(want, got) {
 		t.Fatalf("recovered claim = %v, want %v with its original due time", got, want)
+	}
+	if recovered != 1 {
+		t.Errorf("ClaimDue recovered = %d, want 1", recovered)
 	}
 	// The dead replica's token no longer holds the lease.
 	if ok, _ := s.BeginSend(ctx, "T1", id, "dead", occ, later, 10*time.Second); ok {
