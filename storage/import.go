@@ -21,11 +21,14 @@ import (
 // write: an open campaign whose name is already held by an open campaign of its owner (or by an
 // earlier one in the batch) rejects the whole batch.
 //
+// Every imported campaign is audited as created by its owner, in the same script, so its history
+// starts with the import.
+//
 // KEYS[1] seq STRING, KEYS[2] campaign key prefix, KEYS[3] notes key prefix, KEYS[4] rep index
 // prefix, KEYS[5] name index prefix, KEYS[6] closed index prefix, KEYS[7] due ZSET, KEYS[8] reps
-// SET, KEYS[9] qualified HASH.
+// SET, KEYS[9] qualified HASH, KEYS[10] audit STREAM, KEYS[11] trail HASH.
 // ARGV[1] team, ARGV[2] wake channel, ARGV[3] open status, ARGV[4] n campaigns, ARGV[5] m
-// qualifications; then n records of owner, "1" if open, due ms, name field, closed-at ms, notes
+// qualifications, ARGV[6] now as 13-digit ms, ARGV[7] oldest audit ms kept; then n records of owner, "1" if open, due ms, name field, closed-at ms, notes
 // (concatenated netstrings, "" for none), k, and k hash field/value strings; then m pairs of
 // company key and qualification JSON, written only where the company is not qualified yet.
 // Returns {"ok", s}: the campaigns got IDs s+1 … s+n in base 36, in batch order. Or {"dup", r,
@@ -35,7 +38,7 @@ local n, m = tonumber(ARGV[4]), tonumber(ARGV[5])
 if not n or not m then
   return redis.error_reply('import: malformed arguments')
 end
-local recs, claimed, i = {}, {}, 6
+local recs, claimed, i = {}, {}, 8
 for r = 1, n do
   local k = tonumber(ARGV[i + 6])
   local open, due = ARGV[i + 1] == '1', ARGV[i + 2]
@@ -68,10 +71,13 @@ if n > 0 then
   first = redis.call('INCRBY', KEYS[1], n) - n
 end
 local owners, armed = {}, false
+local ms = n > 0 and auditStamp(KEYS[10], ARGV[6])
 for r = 1, n do
   local rec = recs[r]
   local id = b36(first + r)
   redis.call('HSET', KEYS[2] .. id, unpack(ARGV, rec[7], rec[8]))
+  audit(KEYS[10], ms, ARGV[7], 'c', id, rec[1], '', rec[3])
+  trail(KEYS[11], id, ms, ARGV[7])
   if rec[2] then
     redis.call('HSET', KEYS[4] .. rec[1], id, rec[3])
     redis.call('HSET', KEYS[5] .. rec[1], rec[4], id)
@@ -124,7 +130,7 @@ func (s *Store) Import(ctx context.Context, team string, batch []campaign.Campai
 	now := s.now()
 	prepared := make([]campaign.Campaign, len(batch)) // with defaults applied; the caller's slice is left alone
 	args := make([]any, 0, 5+len(batch)*24+2*len(quals))
-	args = append(args, team, wakeChannel, string(campaign.Active), len(batch), len(quals))
+	args = append(args, team, wakeChannel, string(campaign.Active), len(batch), len(quals), stamp(now), s.auditFloor(now))
 	for i, c := range batch {
 		c.Team = team
 		c.Status = cmp.Or(c.Status, campaign.Active)
@@ -178,6 +184,7 @@ func (s *Store) Import(ctx context.Context, team string, batch []campaign.Campai
 	keys := []string{
 		seqKey(team), campaignKey(team, ""), notesKey(team, ""), repIndexKey(team, ""),
 		nameIndexKey(team, ""), closedIndexKey(team, ""), dueKey(team), repsKey(team), qualifiedKey(team),
+		auditKey(team), trailKey(team),
 	}
 	res, err := importScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {

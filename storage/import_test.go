@@ -84,6 +84,17 @@ func TestImportWritesEverything(t *testing.T) {
 		t.Errorf("Reps = %v, %v; want U1 and U2", reps, err)
 	}
 
+	// Each imported campaign's history starts with its import, audited as created by its owner.
+	for i, id := range ids {
+		h, err := s.History(ctx, team, id, 0)
+		if err != nil {
+			t.Fatalf("History(%s): %v", id, err)
+		}
+		if len(h) != 1 || h[0].Kind != campaign.EventCreated || h[0].Actor != batch[i].Owner || !h[0].At.Equal(t0) {
+			t.Errorf("history of imported #%s = %+v, want one created event by %s", id, h, batch[i].Owner)
+		}
+	}
+
 	// IDs continue from the batch, so a rep's next logged campaign does not collide.
 	next := jane()
 	next.Person = "Ann Lee"
