@@ -28,6 +28,9 @@ type Console struct {
 	Location *time.Location
 	// Prompt prints "> " before each line; main turns it on when stdin is a terminal.
 	Prompt bool
+	// ExportDir is the folder where files that replies carry ("export") are saved; main sets
+	// DATA_DIR/exports. Empty means files are not saved.
+	ExportDir string
 
 	mu sync.Mutex // serialises writes: replies and scheduler messages share Out
 }
@@ -96,6 +99,14 @@ func (c *Console) write(prefix string, r commands.Reply) {
 	fmt.Fprintln(c.Out, prefix+plainText(r.Text))
 	for _, a := range r.Actions {
 		writeAction(c.Out, "  ", a)
+	}
+	if r.File != nil {
+		// The console's user runs the process, so the file system's own error is theirs to see.
+		if path, err := saveFile(c.ExportDir, r.File); err != nil {
+			fmt.Fprintf(c.Out, "(file not saved: %v)\n", err)
+		} else {
+			fmt.Fprintf(c.Out, "(file saved: %s)\n", path)
+		}
 	}
 }
 

@@ -101,6 +101,10 @@ func (s *Server) method(method string, p map[string]string) result {
 		return s.publish(p)
 	case "views.open":
 		return s.open(p)
+	case "files.getUploadURLExternal":
+		return s.uploadURL(p)
+	case "files.completeUploadExternal":
+		return s.completeUpload(p)
 	}
 	return fail("unknown_method")
 }

@@ -73,6 +73,7 @@ type Server struct {
 	users      map[string]User
 	dms        map[string]string // user → D… channel
 	calls      []Call
+	uploads    []*Upload // files.go
 	limits     map[string][]time.Duration
 	hooks      map[string]*hook
 	writeDelay time.Duration
@@ -209,6 +210,7 @@ func New(tb testing.TB, opts ...Options) *Server {
 	mux.HandleFunc("/api/", s.serveAPI)
 	mux.HandleFunc("/link/", s.serveSocket)
 	mux.HandleFunc("/hooks/", s.serveHook)
+	mux.HandleFunc("/upload/v1/", s.serveUpload)
 	s.srv = httptest.NewServer(mux)
 	tb.Cleanup(func() {
 		s.closeAll()
