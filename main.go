@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"golang.org/x/sync/errgroup"
@@ -93,7 +94,10 @@ func runSlack(ctx context.Context, cfg Config, store *storage.Store, h *commands
 // runConsole runs until stdin ends or a signal arrives; the scheduler prints reminders between
 // replies for as long as the session lasts.
 func runConsole(ctx context.Context, cfg Config, store *storage.Store, h *commands.Handler, schedCfg scheduler.Config, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
-	console := &bot.Console{In: stdin, Out: stdout, Team: consoleTeam, User: consoleUser, Location: cfg.DefaultTZ, Prompt: isTerminal(stdin)}
+	console := &bot.Console{
+		In: stdin, Out: stdout, Team: consoleTeam, User: consoleUser, Location: cfg.DefaultTZ, Prompt: isTerminal(stdin),
+		ExportDir: filepath.Join(cfg.DataDir, "exports"), // "export" saves its CSV here
+	}
 	sched := scheduler.New(store, console, schedCfg, log.With("component", "scheduler"))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

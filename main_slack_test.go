@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"log/slog"
 	"strings"
 	"sync"
@@ -176,5 +177,37 @@ func TestSlackAcceptance(t *testing.T) {
 	// SIGTERM: run returns nil.
 	if err := stop(); err != nil {
 		t.Errorf("run after SIGTERM = %v, want nil", err)
+	}
+}
+
+// TestSlackExport is "export" in a DM through main's wiring: the rep's campaigns, read from real
+// Redis, come back as a CSV file uploaded into the DM, captioned with the reply.
+func TestSlackExport(t *testing.T) {
+	const rep = "U0REP00001"
+	fs, _, _, _ := startSlackMain(t)
+	d := fs.SendDM(rep, "follow up Jane Smith at Acme next Tuesday")
+	fs.WaitMessage(t, func(m slacktest.Message) bool { return m.Channel == d.Channel && has(m, "Jane Smith") })
+
+	fs.SendDM(rep, "export")
+	u := fs.WaitUpload(t, func(u slacktest.Upload) bool { return u.Channel == d.Channel })
+	if !strings.HasPrefix(u.Filename, "campaigns-") || !strings.HasSuffix(u.Filename, ".csv") || u.ThreadTS != "" {
+		t.Errorf("upload %q in thread %q, want campaigns-<date>.csv in the DM itself", u.Filename, u.ThreadTS)
+	}
+	if u.InitialComment != "Here is your 1 campaign as CSV." {
+		t.Errorf("initial_comment = %q", u.InitialComment)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(u.Content, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatalf("uploaded file is not CSV: %v", err)
+	}
+	if len(recs) != 2 {
+		t.Fatalf("uploaded CSV has %d records, want a header and Jane: %q", len(recs), recs)
+	}
+	row := map[string]string{}
+	for i, name := range recs[0] {
+		row[name] = recs[1][i]
+	}
+	if row["person"] != "Jane Smith" || row["company"] != "Acme" || row["owner"] != rep || row["status"] != "active" {
+		t.Errorf("exported row = %v", row)
 	}
 }
