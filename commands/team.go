@@ -171,45 +171,60 @@ func (h *Handler) teamLines(ctx context.Context, r request) ([]repLine, []string
 	return lines, singleContactCompanies(in.Open), nil
 }
 
-// boardInput gathers what campaign.Board needs for the week containing r.now: every rep with
-// defaults applied, their open campaigns, qualifications and the week's snapshot and counters.
-func (h *Handler) boardInput(ctx context.Context, r request) (campaign.BoardInput, error) {
-	all, err := h.store.Reps(ctx, r.Team)
+// BoardSource is what a leaderboard reads. storage.Store implements it; the scheduler's weekly
+// post and the "leaderboard" and "team" commands all gather through BoardInput, so they agree.
+type BoardSource interface {
+	Reps(ctx context.Context, team string) ([]campaign.Rep, error)
+	OpenAll(ctx context.Context, team string) (map[string][]campaign.Campaign, error)
+	Qualified(ctx context.Context, team string) (map[string]campaign.Qualification, error)
+	Weekly(ctx context.Context, team, week string) (map[string]int, error)
+	OnTime(ctx context.Context, team, week string) (done, onTime map[string]int, err error)
+}
+
+// BoardInput gathers what campaign.Board needs to rank the team at now: the reps (defaults
+// applied with defaultTZ), their open campaigns and the qualified companies, plus the totals
+// snapshot and the on-time counts of the ISO week named week ("2026-W10").
+func BoardInput(ctx context.Context, src BoardSource, team, week string, now time.Time, defaultTZ string, grace int) (campaign.BoardInput, error) {
+	all, err := src.Reps(ctx, team)
 	if err != nil {
 		return campaign.BoardInput{}, fmt.Errorf("list reps: %w", err)
 	}
-	open, err := h.store.OpenAll(ctx, r.Team)
+	open, err := src.OpenAll(ctx, team)
 	if err != nil {
 		return campaign.BoardInput{}, fmt.Errorf("list open campaigns: %w", err)
 	}
-	qualified, err := h.store.Qualified(ctx, r.Team)
+	qualified, err := src.Qualified(ctx, team)
 	if err != nil {
 		return campaign.BoardInput{}, fmt.Errorf("load qualified companies: %w", err)
 	}
-	// The weekly post snapshots totals under its own week, so "change" on demand is the change
-	// since this week's post.
-	week := isoWeek(r.now.In(r.loc))
-	last, err := h.store.Weekly(ctx, r.Team, week)
+	last, err := src.Weekly(ctx, team, week)
 	if err != nil {
 		return campaign.BoardInput{}, fmt.Errorf("read totals of %s: %w", week, err)
 	}
-	done, onTime, err := h.store.OnTime(ctx, r.Team, week)
+	done, onTime, err := src.OnTime(ctx, team, week)
 	if err != nil {
-		return campaign.BoardInput{}, fmt.Errorf("read on-time counts: %w", err)
+		return campaign.BoardInput{}, fmt.Errorf("read on-time counts of %s: %w", week, err)
 	}
-	// Rank people who sell: anyone with open campaigns or on the last board. A manager who only
-	// looks, or someone who only typed "help", is not a rep with zero campaigns.
+	// Rank people who sell: anyone with open campaigns, on the last board, or with a start date
+	// (a new rep ramping from zero). A manager who only looks, or someone who only typed "help",
+	// is not a rep with zero campaigns.
 	var reps []campaign.Rep
 	for _, rep := range all {
 		_, ranked := last[rep.User]
-		if len(open[rep.User]) > 0 || ranked {
-			reps = append(reps, rep.WithDefaults(h.defaultLoc.String()))
+		if len(open[rep.User]) > 0 || ranked || !rep.Start.IsZero() {
+			reps = append(reps, rep.WithDefaults(defaultTZ))
 		}
 	}
 	return campaign.BoardInput{
-		Reps: reps, Open: open, LastWeek: last, Done: done, OnTime: onTime, Now: r.now, Grace: h.grace,
+		Reps: reps, Open: open, LastWeek: last, Done: done, OnTime: onTime, Now: now, Grace: grace,
 		Qualified: func(company string) bool { return isQualified(qualified, company) },
 	}, nil
+}
+
+// boardInput is BoardInput for the week containing r.now. The weekly post snapshots totals under
+// its own week, so "change" on demand is the change since this week's post.
+func (h *Handler) boardInput(ctx context.Context, r request) (campaign.BoardInput, error) {
+	return BoardInput(ctx, h.store, r.Team, isoWeek(r.now.In(r.loc)), r.now, h.defaultLoc.String(), h.grace)
 }
 
 // leaderboard answers "leaderboard": the team ranking so far this week. Everyone may see it.

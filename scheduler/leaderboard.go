@@ -60,10 +60,11 @@ func (s *Scheduler) leaderboard(ctx, hctx context.Context, q *sender, t task) er
 	}
 	week := isoWeek(start)
 	prev := isoWeek(campaign.DateOf(start, loc).AddDays(-7).At(12, 0, loc))
-	rows, err := s.board(hctx, t.team, prev, now)
+	in, err := commands.BoardInput(hctx, s.store, t.team, prev, now, s.cfg.DefaultLocation.String(), s.cfg.Grace)
 	if err != nil {
-		return err
+		return fmt.Errorf("leaderboard of %s: %w", t.team, err)
 	}
+	rows := campaign.Board(in)
 	totals := make(map[string]int, len(rows))
 	for _, r := range rows {
 		totals[r.User] = r.Counting
@@ -86,39 +87,4 @@ func (s *Scheduler) leaderboard(ctx, hctx context.Context, q *sender, t task) er
 			return s.store.AckSend(ctx, t.team, t.member, t.token, "", 0, next)
 		},
 	})
-}
-
-// board ranks the team's reps now, comparing with the snapshot of week prev and scoring the
-// on-time rate of the follow-ups done during prev.
-func (s *Scheduler) board(ctx context.Context, team, prev string, now time.Time) ([]campaign.BoardRow, error) {
-	reps, err := s.store.Reps(ctx, team)
-	if err != nil {
-		return nil, fmt.Errorf("list reps: %w", err)
-	}
-	for i := range reps {
-		reps[i] = reps[i].WithDefaults(s.cfg.DefaultLocation.String())
-	}
-	open, err := s.store.OpenAll(ctx, team)
-	if err != nil {
-		return nil, fmt.Errorf("list open campaigns: %w", err)
-	}
-	qualified, err := s.store.Qualified(ctx, team)
-	if err != nil {
-		return nil, fmt.Errorf("list qualified companies: %w", err)
-	}
-	last, err := s.store.Weekly(ctx, team, prev)
-	if err != nil {
-		return nil, fmt.Errorf("read last week's totals: %w", err)
-	}
-	done, onTime, err := s.store.OnTime(ctx, team, prev)
-	if err != nil {
-		return nil, fmt.Errorf("read on-time counts: %w", err)
-	}
-	return campaign.Board(campaign.BoardInput{
-		Reps: reps, Open: open, LastWeek: last, Done: done, OnTime: onTime, Now: now, Grace: s.cfg.Grace,
-		Qualified: func(company string) bool {
-			_, ok := qualified[campaign.CompanyKey(company)]
-			return ok
-		},
-	}), nil
 }

@@ -120,13 +120,22 @@ func (p *countingPoster) Post(context.Context, string, string, commands.Reply) e
 type replicaPoster struct {
 	*countingPoster
 	dead *atomic.Bool
+	// sent counts this replica's own posts; afterPost, when set, runs after each of them.
+	sent      *atomic.Int64
+	afterPost func(sent int64)
 }
 
 func (p replicaPoster) DM(ctx context.Context, team, user string, r commands.Reply) error {
 	if p.dead.Load() {
 		return errCrashed
 	}
-	return p.countingPoster.DM(ctx, team, user, r)
+	if err := p.countingPoster.DM(ctx, team, user, r); err != nil {
+		return err
+	}
+	if n := p.sent.Add(1); p.afterPost != nil {
+		p.afterPost(n)
+	}
+	return nil
 }
 
 // seed creates n campaigns for 100 reps, due over spread starting at first, with concurrent
@@ -191,9 +200,12 @@ func TestReplicasExactlyOnce(t *testing.T) {
 	victim := stores[2]
 	victimCtx, victimCancel := context.WithCancel(ctx)
 	defer victimCancel()
+	// The victim dies in the middle of its own work: right after its 20th message, when the rest
+	// of the batch it claimed is still queued under its leases. Killing it at a global count
+	// instead could, on a busy machine, hit it while it held nothing.
 	var once sync.Once
-	p.onPost = func(total int) {
-		if total >= n/3 {
+	kill := func(sent int64) {
+		if sent >= 20 {
 			once.Do(func() {
 				victim.dead.Store(true)
 				victimCancel()
@@ -203,10 +215,11 @@ func TestReplicasExactlyOnce(t *testing.T) {
 	var g errgroup.Group
 	for i, store := range stores {
 		rctx := ctx
+		poster := replicaPoster{countingPoster: p, dead: store.dead, sent: new(atomic.Int64)}
 		if i == 2 {
-			rctx = victimCtx
+			rctx, poster.afterPost = victimCtx, kill
 		}
-		s := scheduler.New(store, replicaPoster{p, store.dead}, cfg, slog.New(slog.DiscardHandler))
+		s := scheduler.New(store, poster, cfg, slog.New(slog.DiscardHandler))
 		g.Go(func() error { return s.Run(rctx) })
 	}
 
