@@ -310,6 +310,7 @@ func (l *claimer) wait() (time.Duration, bool) {
 }
 
 // arm gives every rep a morning-list job and each workspace its leaderboard job, if missing.
+// Failures after ctx ended are the shutdown itself, not worth an error line.
 func (l *claimer) arm(ctx context.Context) {
 	teams, err := l.s.store.Teams(ctx)
 	if err != nil {
@@ -318,6 +319,9 @@ func (l *claimer) arm(ctx context.Context) {
 	now := l.s.now()
 	for _, team := range teams {
 		users, err := l.s.store.UnarmedReps(ctx, team, digestPrefix)
+		if ctx.Err() != nil {
+			return
+		}
 		if err != nil {
 			l.s.log.ErrorContext(ctx, "list reps without a morning list", "team", team, "err", err)
 			continue
@@ -327,12 +331,15 @@ func (l *claimer) arm(ctx context.Context) {
 			if err == nil {
 				err = l.s.store.ArmJob(ctx, team, digestPrefix+u, l.s.nextDigest(rep, now))
 			}
+			if ctx.Err() != nil {
+				return
+			}
 			if err != nil {
 				l.s.log.ErrorContext(ctx, "arm morning list", "team", team, "user", u, "err", err)
 			}
 		}
 		if l.s.cfg.TeamChannel != "" {
-			if err := l.s.store.ArmJob(ctx, team, leaderboardJob, l.s.nextLeaderboard(now)); err != nil {
+			if err := l.s.store.ArmJob(ctx, team, leaderboardJob, l.s.nextLeaderboard(now)); err != nil && ctx.Err() == nil {
 				l.s.log.ErrorContext(ctx, "arm leaderboard", "team", team, "err", err)
 			}
 		}
