@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"time"
 )
@@ -36,6 +37,7 @@ type Config struct {
 	Managers      []string // MANAGERS, comma-separated Slack user IDs who may see the team view
 	DefaultTZ     *time.Location
 	LogLevel      slog.Level // LOG_LEVEL: debug, info, warn, error; default info (Slack), warn (console)
+	MetricsAddr   string     // METRICS_ADDR, host:port for /healthz, /readyz and /metrics; empty disables
 }
 
 // SlackMode reports whether the bot connects to Slack rather than the console.
@@ -51,6 +53,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DataDir:       orDefault(getenv("DATA_DIR"), "./data"),
 		TeamChannel:   strings.TrimSpace(getenv("TEAM_CHANNEL")),
 		Managers:      splitList(getenv("MANAGERS")),
+		MetricsAddr:   strings.TrimSpace(getenv("METRICS_ADDR")),
 	}
 	var errs []error
 	if (c.SlackBotToken == "") != (c.SlackAppToken == "") {
@@ -61,6 +64,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken.Reveal(), "xapp-") {
 		errs = append(errs, errors.New("SLACK_APP_TOKEN must be an app-level token starting with xapp-"))
+	}
+	if _, _, err := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr != "" && err != nil {
+		errs = append(errs, fmt.Errorf("METRICS_ADDR %q is not host:port, such as :9090 or 127.0.0.1:9090", c.MetricsAddr))
 	}
 	if c.SlackAPIURL != "" && !strings.HasSuffix(c.SlackAPIURL, "/") {
 		c.SlackAPIURL += "/" // slack-go joins method names onto it

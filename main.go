@@ -63,27 +63,37 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 	handler := commands.New(store, cfg.DefaultTZ, log.With("component", "commands"))
 	handler.SetManagers(cfg.Managers)
-	schedCfg := scheduler.Config{TeamChannel: cfg.TeamChannel, DefaultLocation: cfg.DefaultTZ}
+	var ops *opsServer // nil unless METRICS_ADDR is set
+	if cfg.MetricsAddr != "" {
+		m := newMetrics(store, cfg.DefaultTZ, log.With("component", "metrics"))
+		if ops, err = startOps(ctx, cfg.MetricsAddr, store, m, log.With("component", "ops")); err != nil {
+			return errors.Join(err, store.Close())
+		}
+	}
+	schedCfg := scheduler.Config{TeamChannel: cfg.TeamChannel, DefaultLocation: cfg.DefaultTZ, Observer: ops.schedulerObserver()}
 
 	// Shutdown order: the chat adapter stops taking messages and finishes those in flight, the
-	// scheduler finishes its sends and releases its leases, and only then does Redis close.
+	// scheduler finishes its sends and releases its leases, the metrics listener (which kept
+	// answering probes meanwhile, /readyz with 503) closes, and only then does Redis close.
 	var runErr error
 	if cfg.SlackMode() {
-		runErr = runSlack(ctx, cfg, store, handler, schedCfg, log)
+		runErr = runSlack(ctx, cfg, store, handler, schedCfg, ops, log)
 	} else {
 		runErr = runConsole(ctx, cfg, store, handler, schedCfg, stdin, stdout, log)
 	}
-	return errors.Join(runErr, store.Close())
+	return errors.Join(runErr, ops.Close(ctx), store.Close())
 }
 
-func runSlack(ctx context.Context, cfg Config, store *storage.Store, h *commands.Handler, schedCfg scheduler.Config, log *slog.Logger) error {
+func runSlack(ctx context.Context, cfg Config, store *storage.Store, h *commands.Handler, schedCfg scheduler.Config, ops *opsServer, log *slog.Logger) error {
 	slack := bot.NewSlack(bot.SlackConfig{
 		BotToken:        cfg.SlackBotToken.Reveal(),
 		AppToken:        cfg.SlackAppToken.Reveal(),
 		APIURL:          cfg.SlackAPIURL,
 		Dedupe:          store,
 		DefaultLocation: cfg.DefaultTZ,
+		Observer:        ops.botObserver(),
 	}, log.With("component", "slack"))
+	ops.watchChat(slack.Connected)
 	sched := scheduler.New(store, slack, schedCfg, log.With("component", "scheduler"))
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return slack.Run(gctx, h) })
