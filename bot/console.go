@@ -74,14 +74,24 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 
 // DM prints a message the scheduler sends to a rep.
 func (c *Console) DM(_ context.Context, _, user string, r commands.Reply) error {
-	c.write("(DM to "+user+") ", r)
+	c.writeAsync("(DM to "+user+") ", r)
 	return nil
 }
 
 // Post prints a message the scheduler sends to a channel.
 func (c *Console) Post(_ context.Context, _, channel string, r commands.Reply) error {
-	c.write("(#"+channel+") ", r)
+	c.writeAsync("(#"+channel+") ", r)
 	return nil
+}
+
+// writeAsync prints a message that arrives while the rep may be at the prompt: on its own lines,
+// followed by a fresh prompt.
+func (c *Console) writeAsync(prefix string, r commands.Reply) {
+	if c.Prompt {
+		prefix = "\n" + prefix
+	}
+	c.write(prefix, r)
+	c.prompt()
 }
 
 func (c *Console) prompt() {
@@ -96,16 +106,16 @@ func (c *Console) prompt() {
 func (c *Console) write(prefix string, r commands.Reply) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintln(c.Out, prefix+plainText(r.Text))
+	fmt.Fprintln(c.Out, prefix+consoleText(r.Text))
 	for _, a := range r.Actions {
 		writeAction(c.Out, "  ", a)
 	}
 	if r.File != nil {
 		// The console's user runs the process, so the file system's own error is theirs to see.
 		if path, err := saveFile(c.ExportDir, r.File); err != nil {
-			fmt.Fprintf(c.Out, "(file not saved: %v)\n", err)
+			_, _ = fmt.Fprintf(c.Out, "(file not saved: %v)\n", err)
 		} else {
-			fmt.Fprintf(c.Out, "(file saved: %s)\n", path)
+			_, _ = fmt.Fprintf(c.Out, "(file saved: %s)\n", path)
 		}
 	}
 }
@@ -126,5 +136,24 @@ func writeAction(w io.Writer, indent string, a commands.Action) {
 	}
 }
 
-// plainText undoes chat escaping for a terminal, where &, < and > are harmless.
+// consoleText turns Slack mrkdwn into terminal text: quoted lines ("> …") are indented so they
+// cannot be mistaken for the prompt, the emoji the bot uses become characters, and chat escaping
+// is undone, since &, < and > are harmless in a terminal.
+func consoleText(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if rest, ok := strings.CutPrefix(l, "> "); ok {
+			lines[i] = "    │ " + rest
+		}
+	}
+	return plainText(emoji.Replace(strings.Join(lines, "\n")))
+}
+
+// emoji maps the Slack emoji codes the bot writes to the characters Slack would show.
+var emoji = strings.NewReplacer(
+	":bell:", "🔔", ":fire:", "🔥", ":trophy:", "🏆", ":rocket:", "🚀", ":hourglass:", "⏳",
+	":wave:", "👋", ":warning:", "⚠️", ":sunrise:", "🌅",
+)
+
+// plainText undoes Slack's escaping of &, < and >.
 var plainText = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace

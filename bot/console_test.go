@@ -51,7 +51,7 @@ func TestConsoleRunsLinesUntilEOF(t *testing.T) {
 func TestConsolePromptAndDM(t *testing.T) {
 	var out bytes.Buffer
 	c := &bot.Console{In: strings.NewReader("hi\n"), Out: &out, Prompt: true}
-	if err := c.DM(t.Context(), "T", "U7", commands.Reply{Text: "Reminder: call Jane"}); err != nil {
+	if err := c.DM(t.Context(), "T", "U7", commands.Reply{Text: ":bell: Reminder: call Jane\n> last note &lt;b&gt;"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Post(t.Context(), "T", "sales", commands.Reply{Text: "Leaderboard"}); err != nil {
@@ -61,7 +61,7 @@ func TestConsolePromptAndDM(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	for _, want := range []string{"(DM to U7) Reminder: call Jane\n", "(#sales) Leaderboard\n", "> you said: hi"} {
+	for _, want := range []string{"\n(DM to U7) 🔔 Reminder: call Jane\n    │ last note <b>\n> ", "\n(#sales) Leaderboard\n> ", "> you said: hi"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output %q lacks %q", got, want)
 		}
