@@ -52,7 +52,9 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 		}
 		readErr <- sc.Err()
 	}()
-	c.prompt()
+	if err := c.prompt(); err != nil {
+		return err
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -65,64 +67,77 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 		case line := <-lines:
 			if strings.TrimSpace(line) != "" {
 				r := h.Handle(ctx, commands.Message{Team: c.Team, User: c.User, Channel: "console", Text: line, Location: c.Location})
-				c.write("", r)
+				if err := c.write("", r); err != nil {
+					return err
+				}
 			}
-			c.prompt()
+			if err := c.prompt(); err != nil {
+				return err
+			}
 		}
 	}
 }
 
 // DM prints a message the scheduler sends to a rep.
 func (c *Console) DM(_ context.Context, _, user string, r commands.Reply) error {
-	c.writeAsync("(DM to "+user+") ", r)
-	return nil
+	return c.writeAsync("(DM to "+user+") ", r)
 }
 
 // Post prints a message the scheduler sends to a channel.
 func (c *Console) Post(_ context.Context, _, channel string, r commands.Reply) error {
-	c.writeAsync("(#"+channel+") ", r)
-	return nil
+	return c.writeAsync("(#"+channel+") ", r)
 }
 
 // writeAsync prints a message that arrives while the rep may be at the prompt: on its own lines,
 // followed by a fresh prompt.
-func (c *Console) writeAsync(prefix string, r commands.Reply) {
+func (c *Console) writeAsync(prefix string, r commands.Reply) error {
 	if c.Prompt {
 		prefix = "\n" + prefix
 	}
-	c.write(prefix, r)
-	c.prompt()
-}
-
-func (c *Console) prompt() {
-	if !c.Prompt {
-		return
+	if err := c.write(prefix, r); err != nil {
+		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	fmt.Fprint(c.Out, "> ")
+	return c.prompt()
 }
 
-func (c *Console) write(prefix string, r commands.Reply) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	fmt.Fprintln(c.Out, prefix+consoleText(r.Text))
+func (c *Console) prompt() error {
+	if !c.Prompt {
+		return nil
+	}
+	return c.output("> ")
+}
+
+// write prints a reply: its text, its buttons as commands, and where its file was saved.
+func (c *Console) write(prefix string, r commands.Reply) error {
+	var b strings.Builder
+	b.WriteString(prefix + consoleText(r.Text) + "\n")
 	for _, a := range r.Actions {
-		writeAction(c.Out, "  ", a)
+		writeAction(&b, "  ", a)
 	}
 	if r.File != nil {
 		// The console's user runs the process, so the file system's own error is theirs to see.
 		if path, err := saveFile(c.ExportDir, r.File); err != nil {
-			_, _ = fmt.Fprintf(c.Out, "(file not saved: %v)\n", err)
+			fmt.Fprintf(&b, "(file not saved: %v)\n", err)
 		} else {
-			_, _ = fmt.Fprintf(c.Out, "(file saved: %s)\n", path)
+			fmt.Fprintf(&b, "(file saved: %s)\n", path)
 		}
 	}
+	return c.output(b.String())
+}
+
+// output writes s in one piece, so replies and scheduled messages never interleave.
+func (c *Console) output(s string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, err := io.WriteString(c.Out, s); err != nil {
+		return fmt.Errorf("write console output: %w", err)
+	}
+	return nil
 }
 
 // writeAction shows a button as the command that does the same thing, so a console user learns
 // the typed grammar.
-func writeAction(w io.Writer, indent string, a commands.Action) {
+func writeAction(w *strings.Builder, indent string, a commands.Action) {
 	switch {
 	case len(a.Options) > 0:
 		fmt.Fprintf(w, "%s[%s]\n", indent, a.Label)

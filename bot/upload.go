@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/slack-go/slack"
-
 	"campaignbot/commands"
+
+	"github.com/slack-go/slack"
 )
 
 // File replies. A reply that carries a file (the CSV of "export") is uploaded with Slack's
@@ -159,7 +159,9 @@ func safeFileName(name string) string {
 	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
 	b := []byte(name)
 	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '-', c == '_':
+		default:
 			b[i] = '_'
 		}
 	}
