@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"campaignbot/commands"
-
 	"github.com/slack-go/slack"
+
+	"campaignbot/commands"
 )
 
 // File replies. A reply that carries a file (the CSV of "export") is uploaded with Slack's
