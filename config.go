@@ -105,7 +105,7 @@ func orDefault(v, def string) string {
 // splitList reads "U1, U2,,U3" as [U1 U2 U3].
 func splitList(v string) []string {
 	var out []string
-	for _, f := range strings.Split(v, ",") {
+	for f := range strings.SplitSeq(v, ",") {
 		if f = strings.TrimSpace(f); f != "" {
 			out = append(out, f)
 		}

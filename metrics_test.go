@@ -71,8 +71,10 @@ func TestMetricsEndToEnd(t *testing.T) {
 	seed := storage.New(redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket}))
 	t.Cleanup(func() { _ = seed.Close() })
 	now := time.Now()
-	_, err := seed.Create(t.Context(), campaign.Campaign{Team: slacktest.Team, Owner: rep, Person: "Jane Smith",
-		Company: "Acme", DueAt: now.Add(-time.Minute), TimeGiven: true}, nil)
+	_, err := seed.Create(t.Context(), campaign.Campaign{
+		Team: slacktest.Team, Owner: rep, Person: "Jane Smith",
+		Company: "Acme", DueAt: now.Add(-time.Minute), TimeGiven: true,
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -70,12 +71,27 @@ func TestConsolePromptAndDM(t *testing.T) {
 
 func TestConsoleStopsOnCancel(t *testing.T) {
 	r, w := ioPipe(t)
-	defer w.Close()
+	defer func() { _ = w.Close() }()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- (&bot.Console{In: r, Out: &bytes.Buffer{}}).Run(ctx, &echo{}) }()
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run after cancel = %v, want nil", err)
+	}
+}
+
+// brokenOut fails every write, like a closed terminal.
+type brokenOut struct{}
+
+func (brokenOut) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+func TestConsoleReportsBrokenOutput(t *testing.T) {
+	c := &bot.Console{In: strings.NewReader("hello\n"), Out: brokenOut{}}
+	if err := c.Run(t.Context(), &echo{}); err == nil || !strings.Contains(err.Error(), "broken pipe") {
+		t.Errorf("Run = %v, want the write error", err)
+	}
+	if err := c.DM(t.Context(), "T", "U", commands.Reply{Text: "x"}); err == nil {
+		t.Error("DM on broken output = nil, want an error the scheduler can retry")
 	}
 }

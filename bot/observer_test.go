@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"campaignbot/bot"
 	"campaignbot/bot/slacktest"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // recordingObserver is a bot.Observer that counts what it is told.

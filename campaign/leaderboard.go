@@ -56,8 +56,10 @@ func Board(in BoardInput) []BoardRow {
 			q := in.Qualified != nil && in.Qualified(c.Company)
 			st.Add(c, Judge(c, q, in.Now, cal, in.Grace))
 		}
-		row := BoardRow{User: rep.User, Counting: st.Counting, Lapsed: st.Lapsed,
-			Done: in.Done[rep.User], OnTime: in.OnTime[rep.User]}
+		row := BoardRow{
+			User: rep.User, Counting: st.Counting, Lapsed: st.Lapsed,
+			Done: in.Done[rep.User], OnTime: in.OnTime[rep.User],
+		}
 		if last, ok := in.LastWeek[rep.User]; ok {
 			row.Change = st.Counting - last
 		} else {

@@ -113,19 +113,19 @@ type csvRig struct {
 	rdb   *redis.Client
 }
 
-func newCSVRig(t testing.TB) csvRig {
-	t.Helper()
-	rdb := storagetest.NewClient(t)
+func newCSVRig(tb testing.TB) csvRig {
+	tb.Helper()
+	rdb := storagetest.NewClient(tb)
 	s := storage.New(rdb)
 	s.Now = func() time.Time { return wed }
 	return csvRig{store: s, rdb: rdb}
 }
 
-func (r csvRig) plan(t testing.TB, file string, opts commands.ImportOptions) *commands.ImportPlan {
-	t.Helper()
-	p, err := commands.PlanImport(t.Context(), r.store, strings.NewReader(file), opts)
+func (r csvRig) plan(tb testing.TB, file string, opts commands.ImportOptions) *commands.ImportPlan {
+	tb.Helper()
+	p, err := commands.PlanImport(tb.Context(), r.store, strings.NewReader(file), opts)
 	if err != nil {
-		t.Fatalf("PlanImport: %v", err)
+		tb.Fatalf("PlanImport: %v", err)
 	}
 	return p
 }
@@ -355,11 +355,11 @@ func TestCSVPlanImportFileErrors(t *testing.T) {
 }
 
 // snapshot returns every key's DUMP, so two are equal only if nothing changed.
-func snapshot(t testing.TB, rdb *redis.Client) map[string]string {
-	t.Helper()
+func snapshot(tb testing.TB, rdb *redis.Client) map[string]string {
+	tb.Helper()
 	out := map[string]string{}
-	for _, k := range rdb.Keys(t.Context(), "*").Val() {
-		out[k] = rdb.Dump(t.Context(), k).Val()
+	for _, k := range rdb.Keys(tb.Context(), "*").Val() {
+		out[k] = rdb.Dump(tb.Context(), k).Val()
 	}
 	return out
 }

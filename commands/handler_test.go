@@ -382,6 +382,7 @@ var errDown = errors.New("connection refused")
 func (brokenStore) Open(context.Context, string, string) ([]campaign.Campaign, error) {
 	return nil, errDown
 }
+
 func (brokenStore) Rep(_ context.Context, team, user string) (campaign.Rep, error) {
 	return campaign.Rep{Team: team, User: user, TZ: "America/New_York"}, nil
 }

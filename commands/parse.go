@@ -4,8 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
-	_ "time/tzdata" // zone words ("3pm PT") must resolve even in a distroless image without zoneinfo
+	"time" // zone words ("3pm PT") must resolve even in a distroless image without zoneinfo
+	_ "time/tzdata"
 	"unicode"
 	"unicode/utf8"
 
@@ -266,24 +266,61 @@ var verbs = func() []struct {
 		words string
 		ch    campaign.Channel
 	}{
-		{"remind me to follow up with", ""}, {"remind me to follow up", ""}, {"remind me to", ""},
-		{"follow up with", ""}, {"follow-up with", ""}, {"followup with", ""}, {"follow up w/", ""},
-		{"follow up", ""}, {"follow-up", ""}, {"followup", ""}, {"f/u with", ""}, {"f/u w/", ""}, {"f/u", ""},
-		{"ping", ""}, {"touch base with", ""}, {"touch base", ""}, {"circle back with", ""},
-		{"circle back", ""}, {"check in with", ""}, {"check-in with", ""}, {"check in", ""},
-		{"reach out to", ""}, {"reach out", ""}, {"nudge", ""}, {"log", ""},
-		{"call", campaign.Call}, {"ring", campaign.Call}, {"phone", campaign.Call},
-		{"email", campaign.Email}, {"e-mail", campaign.Email}, {"text", campaign.Text}, {"sms", campaign.Text},
-		{"visit", campaign.Visit}, {"stop by", campaign.Visit}, {"swing by", campaign.Visit},
-		{"drop by", campaign.Visit}, {"lunch with", campaign.Visit}, {"lunch", campaign.Visit},
-		{"meet with", campaign.Visit}, {"meet", campaign.Visit}, {"coffee with", campaign.Visit},
-		{"linkedin message", campaign.LinkedIn}, {"linkedin msg", campaign.LinkedIn}, {"linkedin dm", campaign.LinkedIn},
-		{"message", ""}, {"msg", ""}, {"dm", ""}, {"linkedin", campaign.LinkedIn}, {"inmail", campaign.LinkedIn},
+		{"remind me to follow up with", ""},
+		{"remind me to follow up", ""},
+		{"remind me to", ""},
+		{"follow up with", ""},
+		{"follow-up with", ""},
+		{"followup with", ""},
+		{"follow up w/", ""},
+		{"follow up", ""},
+		{"follow-up", ""},
+		{"followup", ""},
+		{"f/u with", ""},
+		{"f/u w/", ""},
+		{"f/u", ""},
+		{"ping", ""},
+		{"touch base with", ""},
+		{"touch base", ""},
+		{"circle back with", ""},
+		{"circle back", ""},
+		{"check in with", ""},
+		{"check-in with", ""},
+		{"check in", ""},
+		{"reach out to", ""},
+		{"reach out", ""},
+		{"nudge", ""},
+		{"log", ""},
+		{"call", campaign.Call},
+		{"ring", campaign.Call},
+		{"phone", campaign.Call},
+		{"email", campaign.Email},
+		{"e-mail", campaign.Email},
+		{"text", campaign.Text},
+		{"sms", campaign.Text},
+		{"visit", campaign.Visit},
+		{"stop by", campaign.Visit},
+		{"swing by", campaign.Visit},
+		{"drop by", campaign.Visit},
+		{"lunch with", campaign.Visit},
+		{"lunch", campaign.Visit},
+		{"meet with", campaign.Visit},
+		{"meet", campaign.Visit},
+		{"coffee with", campaign.Visit},
+		{"linkedin message", campaign.LinkedIn},
+		{"linkedin msg", campaign.LinkedIn},
+		{"linkedin dm", campaign.LinkedIn},
+		{"message", ""},
+		{"msg", ""},
+		{"dm", ""},
+		{"linkedin", campaign.LinkedIn},
+		{"inmail", campaign.LinkedIn},
 	}
 	slices.SortStableFunc(v, func(a, b struct {
 		words string
 		ch    campaign.Channel
-	}) int {
+	},
+	) int {
 		return len(b.words) - len(a.words)
 	})
 	return v
@@ -494,16 +531,21 @@ func splitPerson(s string) (person, company string) {
 }
 
 // companyWords end a name that is an organisation, not a person.
-var companyWords = []string{"inc", "llc", "llp", "ltd", "corp", "corporation", "co", "plc", "gmbh",
-	"team", "account", "group", "dept", "department", "holdings", "industries", "company", "incorporated"}
+var companyWords = []string{
+	"inc", "llc", "llp", "ltd", "corp", "corporation", "co", "plc", "gmbh",
+	"team", "account", "group", "dept", "department", "holdings", "industries", "company", "incorporated",
+}
 
 // notNames are words that cannot start a person's name: pronouns and determiners ("them", "the VP").
-var notNames = []string{"the", "a", "an", "my", "our", "their", "his", "her", "its", "them", "him",
+var notNames = []string{
+	"the", "a", "an", "my", "our", "their", "his", "her", "its", "them", "him",
 	"me", "us", "you", "they", "we", "i", "it", "he", "she", "someone", "somebody", "anyone", "everyone",
-	"this", "that", "whoever", "whomever", "someone's", "everybody", "nobody", "all", "both"}
+	"this", "that", "whoever", "whomever", "someone's", "everybody", "nobody", "all", "both",
+}
 
 // roleWords name a function, not an individual ("HR", "VP of Ops", "hiring manager").
-var roleWords = []string{"hr", "vp", "svp", "evp", "avp", "ceo", "cfo", "cto", "coo", "cio", "cmo", "cro",
+var roleWords = []string{
+	"hr", "vp", "svp", "evp", "avp", "ceo", "cfo", "cto", "coo", "cio", "cmo", "cro",
 	"ciso", "chro", "president", "director", "manager", "head", "lead", "recruiter", "recruiting",
 	"talent", "acquisition", "hiring", "procurement", "purchasing", "legal", "finance", "accounting",
 	"ops", "operations", "sales", "marketing", "engineering", "client", "customer", "prospect",
@@ -511,7 +553,8 @@ var roleWords = []string{"hr", "vp", "svp", "evp", "avp", "ceo", "cfo", "cto", "
 	"admin", "assistant", "office", "people", "guy", "gal", "person", "folks", "decision", "maker",
 	"champion", "ta", "it", "team", "dept", "department", "staff", "gatekeeper", "receptionist",
 	"coordinator", "specialist", "generalist", "chief", "officer", "executive", "exec", "senior", "sr",
-	"jr", "junior", "supervisor", "payroll", "benefits", "board", "someone"}
+	"jr", "junior", "supervisor", "payroll", "benefits", "board", "someone",
+}
 
 // personRunes are what a name may contain besides letters: "Dr. Anne-Marie O'Neil".
 func personRune(r rune) bool {

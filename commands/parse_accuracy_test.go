@@ -1,12 +1,13 @@
 package commands_test
 
 import (
-	"campaignbot/commands"
 	"testing"
 
 	"github.com/olebedev/when"
 	"github.com/olebedev/when/rules/common"
 	"github.com/olebedev/when/rules/en"
+
+	"campaignbot/commands"
 )
 
 // heldOut is a second set of messages written the way reps write in Slack, kept apart from the

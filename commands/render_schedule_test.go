@@ -13,11 +13,15 @@ import (
 var renderNow = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 
 func TestRenderReminderEscapesAndOffersButtons(t *testing.T) {
-	c := campaign.Campaign{ID: "4f2", Person: "<!channel> Jane", Company: "A&B", Temperature: campaign.Hot,
-		Channel: campaign.Call, DueAt: renderNow, CreatedAt: renderNow.Add(-72 * time.Hour)}
+	c := campaign.Campaign{
+		ID: "4f2", Person: "<!channel> Jane", Company: "A&B", Temperature: campaign.Hot,
+		Channel: campaign.Call, DueAt: renderNow, CreatedAt: renderNow.Add(-72 * time.Hour),
+	}
 	r := commands.RenderReminder(c, &campaign.Note{Text: "said <call me>\nlater"}, renderNow, time.UTC)
-	for _, want := range []string{"*&lt;!channel&gt; Jane* at *A&amp;B*", "(#4f2) by call", ":fire: hot",
-		"logged 3 days ago", "> said &lt;call me&gt; later"} {
+	for _, want := range []string{
+		"*&lt;!channel&gt; Jane* at *A&amp;B*", "(#4f2) by call", ":fire: hot",
+		"logged 3 days ago", "> said &lt;call me&gt; later",
+	} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("reminder lacks %q:\n%s", want, r.Text)
 		}

@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,8 +64,10 @@ func newMemStore() *memStore {
 func (m *memStore) q(team string) *memQueues {
 	q, ok := m.queues[team]
 	if !ok {
-		q = &memQueues{due: map[string]time.Time{}, jobs: map[string]time.Time{}, lease: map[string]time.Time{},
-			claims: map[string]memClaim{}, held: map[string]map[string]time.Time{}, sent: map[string]bool{}}
+		q = &memQueues{
+			due: map[string]time.Time{}, jobs: map[string]time.Time{}, lease: map[string]time.Time{},
+			claims: map[string]memClaim{}, held: map[string]map[string]time.Time{}, sent: map[string]bool{},
+		}
 		m.queues[team] = q
 	}
 	return q
@@ -251,9 +254,7 @@ func (m *memStore) Held(_ context.Context, team, user string) (map[string]time.T
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	out := make(map[string]time.Time)
-	for id, due := range m.q(team).held[user] {
-		out[id] = due
-	}
+	maps.Copy(out, m.q(team).held[user])
 	return out, nil
 }
 
@@ -526,9 +527,7 @@ func (m *memStore) Qualified(_ context.Context, team string) (map[string]campaig
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	out := make(map[string]campaign.Qualification)
-	for k, v := range m.qualified[team] {
-		out[k] = v
-	}
+	maps.Copy(out, m.qualified[team])
 	return out, nil
 }
 

@@ -7,10 +7,10 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"campaignbot/campaign"
 	"campaignbot/scheduler"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // countingObserver is a scheduler.Observer that counts what it is told.

@@ -140,16 +140,18 @@ func (p replicaPoster) DM(ctx context.Context, team, user string, r commands.Rep
 
 // seed creates n campaigns for 100 reps, due over spread starting at first, with concurrent
 // writers (each Create is one Lua script).
-func seed(t testing.TB, s *storage.Store, n int, first time.Time, spread time.Duration) {
-	t.Helper()
+func seed(tb testing.TB, s *storage.Store, n int, first time.Time, spread time.Duration) {
+	tb.Helper()
 	var g errgroup.Group
 	g.SetLimit(8)
 	for w := range 8 {
 		g.Go(func() error {
 			for i := w; i < n; i += 8 {
 				due := first.Add(time.Duration(int64(spread) * int64(i) / int64(n)))
-				_, err := s.Create(context.Background(), campaign.Campaign{Team: "T1", Owner: fmt.Sprintf("U%03d", i%100),
-					Person: fmt.Sprintf("Person %d", i), Company: "Acme", DueAt: due, TimeGiven: true}, nil)
+				_, err := s.Create(context.Background(), campaign.Campaign{
+					Team: "T1", Owner: fmt.Sprintf("U%03d", i%100),
+					Person: fmt.Sprintf("Person %d", i), Company: "Acme", DueAt: due, TimeGiven: true,
+				}, nil)
 				if err != nil {
 					return err
 				}
@@ -158,15 +160,15 @@ func seed(t testing.TB, s *storage.Store, n int, first time.Time, spread time.Du
 		})
 	}
 	if err := g.Wait(); err != nil {
-		t.Fatalf("seed: %v", err)
+		tb.Fatalf("seed: %v", err)
 	}
 }
 
 // newReplicaStore connects a Store of its own to srv, as a separate process would.
-func newReplicaStore(t testing.TB, srv *storagetest.Server) *storage.Store {
-	t.Helper()
+func newReplicaStore(tb testing.TB, srv *storagetest.Server) *storage.Store {
+	tb.Helper()
 	s := storage.New(redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket, PoolSize: 16}))
-	t.Cleanup(func() { _ = s.Close() })
+	tb.Cleanup(func() { _ = s.Close() })
 	return s
 }
 

@@ -150,8 +150,10 @@ type Scheduler struct {
 func New(store Store, poster Poster, cfg Config, log *slog.Logger) *Scheduler {
 	var b [6]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	return &Scheduler{store: store, poster: poster, cfg: cfg.withDefaults(), log: log,
-		replica: hex.EncodeToString(b[:]), zones: make(map[string]*time.Location)}
+	return &Scheduler{
+		store: store, poster: poster, cfg: cfg.withDefaults(), log: log,
+		replica: hex.EncodeToString(b[:]), zones: make(map[string]*time.Location),
+	}
 }
 
 func (s *Scheduler) now() time.Time { return s.cfg.Now() }

@@ -413,8 +413,10 @@ func TestMorningListContent(t *testing.T) {
 			t.Errorf("morning list went to %s, want U1 only (U2 has nothing due)", lists[0].To)
 		}
 		text := lists[0].Reply.Text
-		order := []string{"Overdue (1)", "Old Overdue", "Due today (2)", "Hot Today", "Cold Today",
-			"Stop counting tonight", "Lapsing Tonight", "Counting: 4", "1 lapsed"}
+		order := []string{
+			"Overdue (1)", "Old Overdue", "Due today (2)", "Hot Today", "Cold Today",
+			"Stop counting tonight", "Lapsing Tonight", "Counting: 4", "1 lapsed",
+		}
 		last := -1
 		for _, s := range order {
 			i := strings.Index(text, s)
@@ -476,8 +478,10 @@ func TestLeaderboardWeekly(t *testing.T) {
 			t.Errorf("posted to %+v, want channel C1", boards[0])
 		}
 		text := boards[1].Reply.Text
-		for _, s := range []string{"1. <@U2> — *6* counting (+2) · on time 100%", "2. <@U1> — *3* counting (+0)",
-			"3. <@U3> — *0* counting (+0) · ramp 0/", "Top movers: <@U2> +2"} {
+		for _, s := range []string{
+			"1. <@U2> — *6* counting (+2) · on time 100%", "2. <@U1> — *3* counting (+0)",
+			"3. <@U3> — *0* counting (+0) · ramp 0/", "Top movers: <@U2> +2",
+		} {
 			if !strings.Contains(text, s) {
 				t.Errorf("second leaderboard lacks %q:\n%s", s, text)
 			}

@@ -131,9 +131,8 @@ func (s *Store) History(ctx context.Context, team, id string, limit int) ([]camp
 		}
 		stamps = stamps[n:]
 		for _, cmd := range cmds {
-			msgs := cmd.Val()
-			for i := len(msgs) - 1; i >= 0; i-- {
-				if e := decodeEvent(msgs[i]); e.Campaign == id {
+			for _, msg := range slices.Backward(cmd.Val()) {
+				if e := decodeEvent(msg); e.Campaign == id {
 					events = append(events, e)
 				}
 			}

@@ -38,35 +38,45 @@ func TestAuditRecordsEveryChange(t *testing.T) {
 	}{
 		{"created", nil, []campaign.Event{{At: t0, Actor: "U1", Campaign: "1", Kind: campaign.EventCreated, NewDue: due}}},
 		{"moved", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			c.DueAt = due.Add(72 * time.Hour)
 			return s.Save(t.Context(), c)
 		}, []campaign.Event{{At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventMoved, OldDue: due, NewDue: due.Add(72 * time.Hour)}}},
 		{"done", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			c.LastDoneAt, c.DueAt = t1, t0.Add(7*24*time.Hour)
 			return s.Save(t.Context(), c)
 		}, []campaign.Event{{At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventDone, OldDue: due, NewDue: t0.Add(7 * 24 * time.Hour)}}},
 		{"done keeping the date", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			c.LastDoneAt = t1
 			return s.Save(t.Context(), c)
 		}, []campaign.Event{{At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventDone, OldDue: due, NewDue: due}}},
 		{"temperature", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			c.Temperature = campaign.Hot
 			return s.Save(t.Context(), c)
 		}, []campaign.Event{{At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventTemperature, OldTemp: campaign.Warm, NewTemp: campaign.Hot}}},
 		{"company", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			c.Company = "Globex, a company with a name longer than one sixty-four byte hash chunk"
 			return s.Save(t.Context(), c)
-		}, []campaign.Event{{At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventCompany, OldCompany: "Acme",
-			Company: "Globex, a company with a name longer than one sixty-four byte hash chunk"}}},
+		}, []campaign.Event{{
+			At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventCompany, OldCompany: "Acme",
+			Company: "Globex, a company with a name longer than one sixty-four byte hash chunk",
+		}}},
 		{"owner", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			c.Owner = "U2"
 			return s.Save(t.Context(), c)
 		}, []campaign.Event{{At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventOwner, Owner: "U2"}}},
 		{"closed", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			c.Status = campaign.Won
 			return s.Save(t.Context(), c)
 		}, []campaign.Event{{At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventClosed, Outcome: campaign.Won}}},
 		{"reopened with a new date", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			*now = t0.Add(time.Minute) // closed outside the window read
 			c.Status = campaign.Lost
 			if err := s.Save(t.Context(), c); err != nil {
@@ -80,6 +90,7 @@ func TestAuditRecordsEveryChange(t *testing.T) {
 			{At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventReopened, Outcome: campaign.Lost},
 		}},
 		{"several fields at once", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			c.DueAt, c.Temperature = due.Add(-time.Hour), campaign.Cold
 			return s.Save(t.Context(), c)
 		}, []campaign.Event{
@@ -87,16 +98,20 @@ func TestAuditRecordsEveryChange(t *testing.T) {
 			{At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventTemperature, OldTemp: campaign.Warm, NewTemp: campaign.Cold},
 		}},
 		{"channel only: not audited", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			c.Channel = campaign.Email
 			return s.Save(t.Context(), c)
 		}, nil},
 		{"note", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			return s.AddNote(t.Context(), team, c.ID, campaign.Note{At: t1, Author: "U1", Text: "asked for rates"})
 		}, []campaign.Event{{At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventNote}}},
 		{"deleted", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			return s.Delete(t.Context(), team, c.ID)
 		}, []campaign.Event{{At: t1, Actor: "U1", Campaign: "1", Kind: campaign.EventDeleted}}},
 		{"qualified", func(t *testing.T, s *storage.Store, c campaign.Campaign, now *time.Time) error {
+			t.Helper()
 			return s.Qualify(t.Context(), team, campaign.Qualification{Company: "Acme Inc", Evidence: "uses Kelly", By: "U3", At: t1})
 		}, []campaign.Event{{At: t1, Actor: "U3", Kind: campaign.EventQualified, Company: "Acme Inc"}}},
 	}

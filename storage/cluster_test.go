@@ -117,8 +117,10 @@ func clusterSuite(t *testing.T, s *storage.Store, team string) {
 	due := clusterT0.Add(-time.Minute)
 
 	// Create, with a first note, and its duplicate guard.
-	jane := campaign.Campaign{Team: team, Owner: "U1", Person: "Jane Smith", Company: "Acme",
-		Temperature: campaign.Warm, DueAt: due, TimeGiven: true}
+	jane := campaign.Campaign{
+		Team: team, Owner: "U1", Person: "Jane Smith", Company: "Acme",
+		Temperature: campaign.Warm, DueAt: due, TimeGiven: true,
+	}
 	c, err := s.Create(ctx, jane, &campaign.Note{At: clusterT0, Author: "U1", Text: "met at the expo"})
 	must(t, "Create", err)
 	if _, err := s.Create(ctx, jane, nil); !isDuplicate(err) {
@@ -198,9 +200,11 @@ func clusterSuite(t *testing.T, s *storage.Store, team string) {
 		kinds = append(kinds, e.Kind)
 	}
 	slices.Reverse(kinds) // History is newest first
-	wantKinds := []campaign.EventKind{campaign.EventCreated, campaign.EventMoved, campaign.EventDone,
+	wantKinds := []campaign.EventKind{
+		campaign.EventCreated, campaign.EventMoved, campaign.EventDone,
 		campaign.EventTemperature, campaign.EventCompany, campaign.EventOwner, campaign.EventClosed,
-		campaign.EventReopened, campaign.EventNote}
+		campaign.EventReopened, campaign.EventNote,
+	}
 	if diff := cmp.Diff(wantKinds, kinds); diff != "" {
 		t.Errorf("History kinds, oldest first (-want +got):\n%s", diff)
 	}
@@ -313,8 +317,10 @@ func TestClusterOpenURL(t *testing.T) {
 	defer func() { _ = s.Close() }()
 	rdb := newClusterClient(t)
 	for _, team := range spreadTeams(t, rdb, 3) {
-		_, err := s.Create(t.Context(), campaign.Campaign{Team: team, Owner: "U1", Person: "Kim Park",
-			Company: "Stark", DueAt: clusterT0}, nil)
+		_, err := s.Create(t.Context(), campaign.Campaign{
+			Team: team, Owner: "U1", Person: "Kim Park",
+			Company: "Stark", DueAt: clusterT0,
+		}, nil)
 		must(t, "Create through Open", err)
 	}
 }

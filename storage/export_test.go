@@ -71,10 +71,8 @@ func CheckIndexes(ctx context.Context, rdb redis.UniversalClient, team string, d
 			if inClosed {
 				bad("#%s open: in closed index", id)
 			}
-		} else {
-			if inRep != "" || inName == id || inDue || !inClosed {
-				bad("#%s closed: rep=%q name=%q due=%v closed=%v", id, inRep, inName, inDue, inClosed)
-			}
+		} else if inRep != "" || inName == id || inDue || !inClosed {
+			bad("#%s closed: rep=%q name=%q due=%v closed=%v", id, inRep, inName, inDue, inClosed)
 		}
 	}
 	for id := range due {

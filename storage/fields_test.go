@@ -21,8 +21,10 @@ func FuzzCampaignFields(f *testing.F) {
 		if utf8.RuneCountInString(person) > maxNameRunes || utf8.RuneCountInString(company) > maxNameRunes {
 			return // refused by validate
 		}
-		c := campaign.Campaign{ID: "4f2", Team: "T1", Owner: "U1", Person: person, Company: company,
-			Status: campaign.Active, TimeGiven: given, DueAt: time.UnixMilli(ms).UTC()}
+		c := campaign.Campaign{
+			ID: "4f2", Team: "T1", Owner: "U1", Person: person, Company: company,
+			Status: campaign.Active, TimeGiven: given, DueAt: time.UnixMilli(ms).UTC(),
+		}
 		pairs := encodeCampaign(c)
 		h := map[string]string{}
 		for i := 0; i < len(pairs); i += 2 {
@@ -80,8 +82,13 @@ func TestNormID(t *testing.T) {
 		in, want string
 		ok       bool
 	}{
-		{"4f2", "4f2", true}, {"#4F2", "4f2", true}, {" #z ", "z", true},
-		{"", "", false}, {"#", "", false}, {"4f2:x", "4f2:x", false}, {"{T1}", "{t1}", false},
+		{"4f2", "4f2", true},
+		{"#4F2", "4f2", true},
+		{" #z ", "z", true},
+		{"", "", false},
+		{"#", "", false},
+		{"4f2:x", "4f2:x", false},
+		{"{T1}", "{t1}", false},
 		{"12345678901234", "12345678901234", false},
 	} {
 		got, ok := normID(tt.in)

@@ -168,7 +168,9 @@ func openChild(ctx context.Context, bin, dir string, log *slog.Logger) (*Store, 
 	if err := clearStale(ctx, dir, sock, log); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin,
+	// Not cancelled with ctx: the server must outlive the start-up context and stop last, in
+	// Close, after the bot has drained (shutdown order).
+	cmd := exec.CommandContext(context.WithoutCancel(ctx), bin,
 		"--port", "0", "--unixsocket", sock, "--unixsocketperm", "700", "--dir", dir,
 		"--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
 		"--pidfile", filepath.Join(dir, "redis.pid"), "--logfile", filepath.Join(dir, "redis.log"),

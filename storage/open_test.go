@@ -3,6 +3,7 @@ package storage_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -54,11 +55,16 @@ func TestOpenModes(t *testing.T) {
 		mode string
 		opts func(t *testing.T) storage.Options
 	}{
-		{storage.ModeRedis, func(t *testing.T) storage.Options { return storage.Options{URL: storagetest.Start(t).URL()} }},
+		{storage.ModeRedis, func(t *testing.T) storage.Options {
+			t.Helper()
+			return storage.Options{URL: storagetest.Start(t).URL()}
+		}},
 		{storage.ModeChild, func(t *testing.T) storage.Options {
+			t.Helper()
 			return storage.Options{DataDir: t.TempDir(), RedisServerPath: redisServerPath(t)}
 		}},
 		{storage.ModeMemory, func(t *testing.T) storage.Options {
+			t.Helper()
 			return storage.Options{DataDir: t.TempDir(), RedisServerPath: "/nonexistent/redis-server"}
 		}},
 	}
@@ -183,7 +189,7 @@ func TestOpenChildStale(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	// A crashed run leaves a socket file nobody listens on and the pid of a dead process.
-	dead := exec.Command("true")
+	dead := exec.CommandContext(t.Context(), "true")
 	if err := dead.Run(); err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +204,7 @@ func TestOpenChildStale(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open over stale files: %v", err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	if !strings.Contains(buf.String(), "stale redis socket removed") {
 		t.Errorf("log does not mention the stale socket:\n%s", buf)
 	}
@@ -262,7 +268,7 @@ func TestOpenURLUnix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	if strings.Contains(buf.String(), ":pw@") {
 		t.Errorf("log shows the password: %s", buf)
 	}
@@ -275,7 +281,7 @@ func TestOpenURLUnix(t *testing.T) {
 func TestOpenChildAfterCrash(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	bot := exec.Command(os.Args[0], "-test.run=^TestHelperBot$")
+	bot := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestHelperBot$")
 	bot.Env = append(os.Environ(), "STORAGE_HELPER_DIR="+dir)
 	out, err := bot.StdoutPipe()
 	if err != nil {
@@ -301,7 +307,7 @@ func TestOpenChildAfterCrash(t *testing.T) {
 			t.Fatalf("Open after the crash: %v", err)
 		}
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	if _, err := s.Get(t.Context(), team, "1"); err != nil {
 		t.Errorf("campaign created before the crash: %v", err)
 	}
@@ -318,6 +324,6 @@ func TestHelperBot(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCreate(t, s, jane())
-	os.Stdout.WriteString("ready\n")
+	fmt.Println("ready")
 	time.Sleep(time.Minute) // killed long before this
 }

@@ -72,8 +72,10 @@ func TestNotes(t *testing.T) {
 	bare = mustCreate(t, s, bare)
 	want := []campaign.Note{first}
 	for i := range 4 {
-		n := campaign.Note{At: t0.Add(time.Duration(i+1) * time.Hour), Author: "U2",
-			Text: fmt.Sprintf("note %d: tabs\tand\x1f separators | \"quotes\" <@U1>", i)}
+		n := campaign.Note{
+			At: t0.Add(time.Duration(i+1) * time.Hour), Author: "U2",
+			Text: fmt.Sprintf("note %d: tabs\tand\x1f separators | \"quotes\" <@U1>", i),
+		}
 		if err := s.AddNote(t.Context(), team, c.ID, n); err != nil {
 			t.Fatal(err)
 		}
@@ -172,8 +174,10 @@ func TestReps(t *testing.T) {
 	if diff := cmp.Diff(campaign.Rep{Team: team, User: "U1"}, empty); diff != "" {
 		t.Errorf("Rep with no profile (-want +got):\n%s", diff)
 	}
-	full := campaign.Rep{Team: team, User: "U2", TZ: "America/Chicago", Start: campaign.Date{Year: 2026, Month: 2, Day: 2},
-		DayStart: 7 * 60, DayEnd: 16 * 60, DigestAt: 7*60 + 15, AwayUntil: t0.Add(72 * time.Hour)}
+	full := campaign.Rep{
+		Team: team, User: "U2", TZ: "America/Chicago", Start: campaign.Date{Year: 2026, Month: 2, Day: 2},
+		DayStart: 7 * 60, DayEnd: 16 * 60, DigestAt: 7*60 + 15, AwayUntil: t0.Add(72 * time.Hour),
+	}
 	if err := s.SaveRep(ctx, full); err != nil {
 		t.Fatal(err)
 	}

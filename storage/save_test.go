@@ -252,7 +252,7 @@ func TestWake(t *testing.T) {
 	t.Parallel()
 	s, rdb := newStore(t)
 	sub := rdb.Subscribe(t.Context(), storage.WakeChannel)
-	defer sub.Close()
+	defer func() { _ = sub.Close() }()
 	if _, err := sub.Receive(t.Context()); err != nil { // the subscription confirmation
 		t.Fatal(err)
 	}
@@ -293,8 +293,9 @@ func TestDelete(t *testing.T) {
 		name  string
 		setup func(t *testing.T, s *storage.Store, c campaign.Campaign)
 	}{
-		{"open", func(t *testing.T, s *storage.Store, c campaign.Campaign) {}},
+		{"open", func(t *testing.T, s *storage.Store, c campaign.Campaign) { t.Helper() }},
 		{"closed", func(t *testing.T, s *storage.Store, c campaign.Campaign) {
+			t.Helper()
 			c.Status = campaign.Won
 			mustSave(t, s, c)
 		}},

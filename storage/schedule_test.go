@@ -23,8 +23,10 @@ func newScheduleStore(t *testing.T, n int) (*storage.Store, []string) {
 	s.Now = func() time.Time { return schedT0.Add(-time.Hour) }
 	var ids []string
 	for i := range n {
-		c, err := s.Create(t.Context(), campaign.Campaign{Team: "T1", Owner: "U1", Person: "Person " + string(rune('A'+i)),
-			Company: "Acme", DueAt: schedT0.Add(time.Duration(i) * time.Minute)}, nil)
+		c, err := s.Create(t.Context(), campaign.Campaign{
+			Team: "T1", Owner: "U1", Person: "Person " + string(rune('A'+i)),
+			Company: "Acme", DueAt: schedT0.Add(time.Duration(i) * time.Minute),
+		}, nil)
 		if err != nil {
 			t.Fatalf("Create: %v", err)
 		}
@@ -244,7 +246,7 @@ func TestScheduleWake(t *testing.T) {
 	defer cancel()
 	s, _ := newScheduleStore(t, 0)
 	wake, stop := s.Wake(ctx)
-	defer stop()
+	defer func() { _ = stop() }()
 	if got := <-wake; got != "" {
 		t.Fatalf("first wake = %q, want \"\" (subscribed: re-read everything)", got)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,7 +81,7 @@ func normID(id string) (string, bool) {
 		return id, false
 	}
 	for _, r := range id {
-		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'z') {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'z') {
 			return id, false
 		}
 	}
@@ -176,11 +177,15 @@ func (s *Store) createArgs(c campaign.Campaign, first *campaign.Note) (campaign.
 	if first != nil {
 		note = encodeNote(*first)
 	}
-	keys := []string{seqKey(c.Team), campaignKey(c.Team, ""), notesKey(c.Team, ""),
+	keys := []string{
+		seqKey(c.Team), campaignKey(c.Team, ""), notesKey(c.Team, ""),
 		repIndexKey(c.Team, c.Owner), nameIndexKey(c.Team, c.Owner), dueKey(c.Team), repsKey(c.Team),
-		auditKey(c.Team), trailKey(c.Team)}
-	args := []any{c.Owner, nameField(c.Person, c.Company), msOf(c.DueAt), c.Team, string(campaign.Active), wakeChannel, note,
-		stamp(now), s.auditFloor(now)}
+		auditKey(c.Team), trailKey(c.Team),
+	}
+	args := []any{
+		c.Owner, nameField(c.Person, c.Company), msOf(c.DueAt), c.Team, string(campaign.Active), wakeChannel, note,
+		stamp(now), s.auditFloor(now),
+	}
 	for _, v := range encodeCampaign(c) {
 		args = append(args, v)
 	}
@@ -273,11 +278,15 @@ func (s *Store) Save(ctx context.Context, c campaign.Campaign) error {
 			del = append(del, f)
 		}
 	}
-	keys := []string{campaignKey(c.Team, id), campaignKey(c.Team, ""), dueKey(c.Team), repsKey(c.Team),
+	keys := []string{
+		campaignKey(c.Team, id), campaignKey(c.Team, ""), dueKey(c.Team), repsKey(c.Team),
 		repIndexKey(c.Team, ""), nameIndexKey(c.Team, ""), closedIndexKey(c.Team, ""),
-		leaseKey(c.Team), claimKey(c.Team), heldKey(c.Team, ""), auditKey(c.Team), trailKey(c.Team)}
-	args := []any{id, c.Owner, open, due, nameField(c.Person, c.Company), stamp(now), c.Team, wakeChannel,
-		string(campaign.Active), s.auditFloor(now), len(del)}
+		leaseKey(c.Team), claimKey(c.Team), heldKey(c.Team, ""), auditKey(c.Team), trailKey(c.Team),
+	}
+	args := []any{
+		id, c.Owner, open, due, nameField(c.Person, c.Company), stamp(now), c.Team, wakeChannel,
+		string(campaign.Active), s.auditFloor(now), len(del),
+	}
 	args = append(args, del...)
 	for _, v := range fields {
 		args = append(args, v)
@@ -304,9 +313,11 @@ func (s *Store) Delete(ctx context.Context, team, id string) error {
 	if !ok {
 		return notFound(id)
 	}
-	keys := []string{campaignKey(team, id), notesKey(team, id), dueKey(team),
+	keys := []string{
+		campaignKey(team, id), notesKey(team, id), dueKey(team),
 		repIndexKey(team, ""), nameIndexKey(team, ""), closedIndexKey(team, ""),
-		leaseKey(team), claimKey(team), heldKey(team, ""), auditKey(team), trailKey(team)}
+		leaseKey(team), claimKey(team), heldKey(team, ""), auditKey(team), trailKey(team),
+	}
 	now := s.now()
 	n, err := deleteScript.Run(ctx, s.rdb, keys, id, stamp(now), s.auditFloor(now)).Int()
 	if err != nil {
@@ -349,9 +360,7 @@ func (s *Store) OpenAll(ctx context.Context, team string) (map[string][]campaign
 	}
 	all := make(map[string]string)
 	for _, cmd := range idx {
-		for id, due := range cmd.Val() {
-			all[id] = due
-		}
+		maps.Copy(all, cmd.Val())
 	}
 	cs, err := s.load(ctx, team, all)
 	if err != nil {
