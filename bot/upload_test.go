@@ -221,3 +221,36 @@ func TestConsoleWithoutExportDir(t *testing.T) {
 		t.Errorf("output = %q", out.String())
 	}
 }
+
+// privateFileHandler answers like a manager's "export team": a file with everyone's notes.
+type privateFileHandler struct{}
+
+func (privateFileHandler) Handle(_ context.Context, m commands.Message) commands.Reply {
+	r := fileHandler{}.Handle(context.Background(), m)
+	if r.File != nil {
+		r.File.Private = true
+	}
+	return r
+}
+
+// TestPrivateFileNeverInChannel: a team export asked for by a mention in a channel goes to the
+// manager's DM; the channel sees nothing, and only the manager is told where the file went.
+func TestPrivateFileNeverInChannel(t *testing.T) {
+	fs := slacktest.New(t)
+	startSlack(t, fs, privateFileHandler{})
+	fs.WaitConnections(t, 1)
+
+	fs.SendMention(rep1, "C0SALES001", "<@"+slacktest.BotUser+"> export")
+	u := fs.WaitUpload(t, func(slacktest.Upload) bool { return true })
+	checkUpload(t, u)
+	if !strings.HasPrefix(u.Channel, "D") || u.ThreadTS != "" {
+		t.Errorf("private file uploaded to %s thread %q, want the asker's DM", u.Channel, u.ThreadTS)
+	}
+	note := fs.WaitEphemeral(t, rep1, func(slacktest.Message) bool { return true })
+	if note.Channel != "C0SALES001" || !contains(note, "in your DM") {
+		t.Errorf("ephemeral note in %s: %q", note.Channel, note.Text)
+	}
+	if n := len(fs.Messages("C0SALES001")); n != 0 {
+		t.Errorf("%d messages visible in the channel", n)
+	}
+}

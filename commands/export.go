@@ -65,7 +65,7 @@ func (h *Handler) export(ctx context.Context, r request, rest string) (Reply, er
 	}
 	return Reply{
 		Text: text,
-		File: &File{Name: name + "-" + day + ".csv", Title: title + " " + day, Content: buf.Bytes()},
+		File: &File{Name: name + "-" + day + ".csv", Title: title + " " + day, Content: buf.Bytes(), Private: team},
 	}, nil
 }
 

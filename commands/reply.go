@@ -20,6 +20,9 @@ type File struct {
 	// Title is what chat shows above the file.
 	Title   string
 	Content []byte
+	// Private files hold other reps' data (a manager's team export): adapters deliver them only
+	// to the asker directly, never into a shared channel or thread.
+	Private bool
 }
 
 // Action is a button offered with a reply. Pressing it runs Command as if the rep had typed it,
