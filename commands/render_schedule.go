@@ -17,7 +17,7 @@ import (
 // since the last touch, with the buttons that act on it.
 func RenderReminder(c campaign.Campaign, last *campaign.Note, now time.Time, loc *time.Location) Reply {
 	var b strings.Builder
-	fmt.Fprintf(&b, ":bell: Time to follow up with %s (%s)", whoBold(c), Ref(c.ID))
+	fmt.Fprintf(&b, ":bell: Time to follow up with %s (%s)", who(c), Ref(c.ID))
 	if c.Channel != campaign.AnyChannel {
 		fmt.Fprintf(&b, " by %s", c.Channel)
 	}
@@ -153,17 +153,8 @@ func dueLines(b *strings.Builder, cs []campaign.Campaign, now time.Time, loc *ti
 			fmt.Fprintf(b, "\n…and %d more. Type \"overdue\" or \"today\" to see them all.", len(cs)-digestLimit)
 			return
 		}
-		fmt.Fprintf(b, "\n• %s (%s) — %s, %s", whoBold(c), Ref(c.ID), scheduleWhen(c.DueAt, now, loc), c.Temperature)
+		fmt.Fprintf(b, "\n• %s (%s) — %s, %s", who(c), Ref(c.ID), scheduleWhen(c.DueAt, now, loc), c.Temperature)
 	}
-}
-
-// whoBold names the person and company, escaped: "*Jane Smith* at *Acme*".
-func whoBold(c campaign.Campaign) string {
-	s := "*" + campaign.Escape(c.Person) + "*"
-	if c.Company != "" {
-		s += " at *" + campaign.Escape(c.Company) + "*"
-	}
-	return s
 }
 
 func temperatureLabel(t campaign.Temperature) string {

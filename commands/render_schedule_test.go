@@ -19,7 +19,7 @@ func TestRenderReminderEscapesAndOffersButtons(t *testing.T) {
 	}
 	r := commands.RenderReminder(c, &campaign.Note{Text: "said <call me>\nlater"}, renderNow, time.UTC)
 	for _, want := range []string{
-		"*&lt;!channel&gt; Jane* at *A&amp;B*", "(#4f2) by call", ":fire: hot",
+		"*&lt;!channel&gt; Jane* at A&amp;B", "(#4f2) by call", ":fire: hot",
 		"logged 3 days ago", "> said &lt;call me&gt; later",
 	} {
 		if !strings.Contains(r.Text, want) {
@@ -41,7 +41,7 @@ func TestRenderDigestAndCatchUp(t *testing.T) {
 	}
 	d := commands.Digest{Overdue: []campaign.Campaign{c}, Counting: 12, Target: 100, Ramping: true, Lapsed: 2}
 	r := commands.RenderDigest(d, renderNow, time.UTC)
-	for _, want := range []string{"*Overdue (1)*", "*Jane* at *Acme* (#1)", "*Counting: 12* of your ramp target of 100", "2 lapsed"} {
+	for _, want := range []string{"*Overdue (1)*", "*Jane* at Acme (#1)", "*Counting: 12* of your ramp target of 100", "2 lapsed"} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, r.Text)
 		}

@@ -172,7 +172,7 @@ func TestReminderDeliveredOnceOnTime(t *testing.T) {
 		synctest.Wait()
 		got := p.Posts(reminderText)
 		at(t, "reminder", got, due)
-		if r := got[0]; !r.DM || r.To != "U1" || !strings.Contains(r.Reply.Text, "*Jane Smith* at *Acme*") ||
+		if r := got[0]; !r.DM || r.To != "U1" || !strings.Contains(r.Reply.Text, "*Jane Smith* at Acme") ||
 			!strings.Contains(r.Reply.Text, "asked for &lt;rates&gt;") || len(r.Reply.Actions) != 5 {
 			t.Errorf("reminder = %+v", r)
 		}
