@@ -137,13 +137,9 @@ const listLimit = 40
 
 // list answers "list", "today", "overdue", "this week", "list Acme" and "find Jane".
 func (h *Handler) list(ctx context.Context, r request, v, rest string) (Reply, error) {
-	open, err := h.store.Open(ctx, r.Team, r.User)
+	open, qualified, err := h.openAndQualified(ctx, r)
 	if err != nil {
-		return Reply{}, fmt.Errorf("list campaigns of %s: %w", r.User, err)
-	}
-	qualified, err := h.store.Qualified(ctx, r.Team)
-	if err != nil {
-		return Reply{}, fmt.Errorf("load qualified companies: %w", err)
+		return Reply{}, err
 	}
 	filter := strings.ToLower(rest)
 	if v != "list" {
@@ -200,6 +196,20 @@ func (h *Handler) list(ctx context.Context, r request, v, rest string) (Reply, e
 		b.WriteString("\n" + l)
 	}
 	return Reply{Text: b.String()}, nil
+}
+
+// openAndQualified loads what judging a rep's campaigns needs: their open campaigns and the
+// workspace's qualified companies.
+func (h *Handler) openAndQualified(ctx context.Context, r request) ([]campaign.Campaign, map[string]campaign.Qualification, error) {
+	open, err := h.store.Open(ctx, r.Team, r.User)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list campaigns of %s: %w", r.User, err)
+	}
+	qualified, err := h.store.Qualified(ctx, r.Team)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load qualified companies: %w", err)
+	}
+	return open, qualified, nil
 }
 
 func isQualified(q map[string]campaign.Qualification, company string) bool {

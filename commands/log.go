@@ -13,13 +13,9 @@ import (
 // logFollowUp reads a new follow-up ("call Raj at Globex tomorrow 3pm hot") and stores it, or
 // updates the rep's existing campaign for the same person at the same company.
 func (h *Handler) logFollowUp(ctx context.Context, r request) (Reply, error) {
-	open, err := h.store.Open(ctx, r.Team, r.User)
+	open, qualified, err := h.openAndQualified(ctx, r)
 	if err != nil {
-		return Reply{}, fmt.Errorf("list campaigns of %s: %w", r.User, err)
-	}
-	qualified, err := h.store.Qualified(ctx, r.Team)
-	if err != nil {
-		return Reply{}, fmt.Errorf("load qualified companies: %w", err)
+		return Reply{}, err
 	}
 	d, err := Parse(r.text, r.now, h.parseOptions(r, knownCompanies(open, qualified)))
 	if err != nil {

@@ -18,13 +18,9 @@ type standing struct {
 }
 
 func (h *Handler) standing(ctx context.Context, r request) (standing, error) {
-	open, err := h.store.Open(ctx, r.Team, r.User)
+	open, qualified, err := h.openAndQualified(ctx, r)
 	if err != nil {
-		return standing{}, fmt.Errorf("list campaigns of %s: %w", r.User, err)
-	}
-	qualified, err := h.store.Qualified(ctx, r.Team)
-	if err != nil {
-		return standing{}, fmt.Errorf("load qualified companies: %w", err)
+		return standing{}, err
 	}
 	rep, err := h.store.Rep(ctx, r.Team, r.User)
 	if err != nil {
