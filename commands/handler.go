@@ -154,6 +154,8 @@ func (h *Handler) dispatch(ctx context.Context, r request) (Reply, error) {
 		return h.back(ctx, r)
 	case v == "hours":
 		return h.hours(ctx, r, rest)
+	case v == "digest":
+		return h.digest(ctx, r, rest)
 	}
 	if target, temp, ok := temperatureStatement(r.text); ok {
 		return h.temperature(ctx, r, string(temp), target, temp)

@@ -282,6 +282,8 @@ func TestRejections(t *testing.T) {
 		{"move Jane", "Say the new date"},
 		{"hours 9", "working hours as a range"},
 		{"hours 17-9", "working hours as a range"},
+		{"digest soon", "time for your morning list"},
+		{"digest 25:00", "time for your morning list"},
 		{"away until whenever", "when you're back"},
 		{"qualify : nothing", "Name the company"},
 		{"done , next Friday", "Say which campaign"},
@@ -330,12 +332,13 @@ func TestRepSettings(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	r.expect("hours 8:30am-5pm", false, "08:30–17:00")
+	r.expect("digest 7:15am", false, "at 07:15 on working days")
 	r.expect("away until Mar 16", false, "until Mon Mar 16")
 	got, err := r.store.Rep(t.Context(), team, rep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.DayStart != 8*60+30 || got.DayEnd != 17*60 || !got.AwayUntil.Equal(time.Date(2026, 3, 16, 0, 0, 0, 0, ny)) || got.TZ != "America/New_York" {
+	if got.DayStart != 8*60+30 || got.DayEnd != 17*60 || got.DigestAt != 7*60+15 || !got.AwayUntil.Equal(time.Date(2026, 3, 16, 0, 0, 0, 0, ny)) || got.TZ != "America/New_York" {
 		t.Errorf("rep = %+v", got)
 	}
 	r.expect("back", false, "Welcome back")

@@ -10,5 +10,5 @@ const helpText = `*campaignbot* keeps your active campaigns honest: one named pe
 *History* — history Jane · history #4 (every change to one of your campaigns, newest first)
 *Export* — export (your campaigns as a CSV file) · export team (managers)
 *Managers* — team · start date @rep 2026-02-01
-*You* — away until Jan 5 · back · hours 8:30-17:30
+*You* — away until Jan 5 · back · hours 8:30-17:30 · digest 7:30 (morning list time)
 A campaign counts while it is open, names a person at a qualified company, and its follow-up hasn't lapsed (end of your next working day after it was due).`

@@ -111,6 +111,30 @@ func (h *Handler) hours(ctx context.Context, r request, body string) (Reply, err
 	return Reply{Text: fmt.Sprintf("Working hours set to %s–%s. Reminders without a set time arrive within them.", clock(start), clock(end))}, nil
 }
 
+var digestPattern = regexp.MustCompile(`(?i)^(?:at\s+)?(\d{1,2})(?::(\d\d))?\s*(am|pm)?$`)
+
+// digest sets when the morning due list arrives on working days: "digest 7:30", "digest 8am".
+func (h *Handler) digest(ctx context.Context, r request, body string) (Reply, error) {
+	m := digestPattern.FindStringSubmatch(strings.TrimSpace(body))
+	bad := campaign.Errorf(campaign.Invalid, "Give the time for your morning list, like \"digest 7:30\" or \"digest 8am\".")
+	if m == nil {
+		return Reply{}, bad
+	}
+	at, ok := clockMinutes(m[1], m[2], m[3])
+	if !ok || at >= 24*60 || at == 0 {
+		return Reply{}, bad
+	}
+	rep, err := h.store.Rep(ctx, r.Team, r.User)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load rep %s: %w", r.User, err)
+	}
+	rep.Team, rep.User, rep.DigestAt = r.Team, r.User, at
+	if err := h.store.SaveRep(ctx, rep); err != nil {
+		return Reply{}, fmt.Errorf("save rep %s: %w", r.User, err)
+	}
+	return Reply{Text: fmt.Sprintf("Your morning list will arrive at %s on working days, when something is due or about to lapse.", clock(at))}, nil
+}
+
 func clockMinutes(hh, mm, ampm string) (int, bool) {
 	h, _ := strconv.Atoi(hh)
 	m := 0
