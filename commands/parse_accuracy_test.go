@@ -10,11 +10,13 @@ import (
 	"campaignbot/commands"
 )
 
-// heldOut is a second set of messages written the way reps write in Slack, kept apart from the
-// table the rules were tuned on: different names, companies and word orders. It measures how
-// often the whole draft is right (person, company and due instant), next to how often stock
-// when gets the date alone right. All are read on Wednesday 2026-03-04 09:30 in New York.
-var heldOut = []struct {
+// realistic is a second set of messages written the way reps write in Slack, apart from the table:
+// different names, companies and word orders. It measures how often the whole draft is right
+// (person, company and due instant), next to how often stock when gets the date alone right. It
+// began as a held-out set; the parser was then fixed for the general causes of its first misses
+// (9 of 55), so it is no longer held out and the held-out figure must come from elsewhere.
+// All are read on Wednesday 2026-03-04 09:30 in New York.
+var realistic = []struct {
 	in, person, company, due string // due "" means the message must be refused
 }{
 	{"f/u w/ Priya Raman @ Northwind thurs 2pm", "Priya Raman", "Northwind", "03-05 14:00"},
@@ -91,12 +93,12 @@ var heldOut = []struct {
 	{"👀👀", "", "", ""},
 }
 
-func TestHeldOutAccuracy(t *testing.T) {
+func TestRealisticAccuracy(t *testing.T) {
 	stock := when.New(nil)
 	stock.Add(en.All...)
 	stock.Add(common.All...)
 	var valid, right, stockRight, invalid, refused int
-	for _, h := range heldOut {
+	for _, h := range realistic {
 		d, err := commands.Parse(h.in, wed, parseOpts)
 		if h.due == "" {
 			invalid++
@@ -124,9 +126,9 @@ func TestHeldOutAccuracy(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("held-out: ours %d/%d valid fully right (%.0f%%), %d/%d bad refused; stock when %d/%d dates right (%.0f%%)",
+	t.Logf("realistic messages: ours %d/%d valid fully right (%.0f%%), %d/%d bad refused; stock when %d/%d dates right (%.0f%%)",
 		right, valid, 100*float64(right)/float64(valid), refused, invalid, stockRight, valid, 100*float64(stockRight)/float64(valid))
 	if float64(right) < 0.95*float64(valid) || refused != invalid {
-		t.Errorf("held-out accuracy below target: %d/%d right, %d/%d refused", right, valid, refused, invalid)
+		t.Errorf("accuracy on realistic messages below target: %d/%d right, %d/%d refused", right, valid, refused, invalid)
 	}
 }
