@@ -108,6 +108,7 @@ func runConsole(ctx context.Context, cfg Config, store *storage.Store, h *comman
 	console := &bot.Console{
 		In: stdin, Out: stdout, Team: consoleTeam, User: consoleUser, Location: cfg.DefaultTZ, Prompt: isTerminal(stdin),
 		ExportDir: filepath.Join(cfg.DataDir, "exports"), // "export" saves its CSV here
+		Log:       log.With("component", "console"),
 	}
 	sched := scheduler.New(store, console, schedCfg, log.With("component", "scheduler"))
 	ctx, cancel := context.WithCancel(ctx)

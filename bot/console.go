@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,8 @@ type Console struct {
 	Location *time.Location
 	// Prompt prints "> " before each line; main turns it on when stdin is a terminal.
 	Prompt bool
+	// Log receives the one error line of a handler that panicked; nil discards it.
+	Log *slog.Logger
 	// ExportDir is the folder where files that replies carry ("export") are saved; main sets
 	// DATA_DIR/exports. Empty means files are not saved.
 	ExportDir string
@@ -66,7 +69,11 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 			return nil
 		case line := <-lines:
 			if strings.TrimSpace(line) != "" {
-				r := h.Handle(ctx, commands.Message{Team: c.Team, User: c.User, Channel: "console", Text: line, Location: c.Location})
+				log := c.Log
+				if log == nil {
+					log = slog.New(slog.DiscardHandler)
+				}
+				r, _ := safeHandle(ctx, log, h, commands.Message{Team: c.Team, User: c.User, Channel: "console", Text: line, Location: c.Location})
 				if err := c.write("", r); err != nil {
 					return err
 				}

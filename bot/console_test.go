@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -93,5 +94,31 @@ func TestConsoleReportsBrokenOutput(t *testing.T) {
 	}
 	if err := c.DM(t.Context(), "T", "U", commands.Reply{Text: "x"}); err == nil {
 		t.Error("DM on broken output = nil, want an error the scheduler can retry")
+	}
+}
+
+// panicky fails hard on "boom", as a bug in a command would.
+type panicky struct{}
+
+func (panicky) Handle(_ context.Context, m commands.Message) commands.Reply {
+	if m.Text == "boom" {
+		panic("index out of range")
+	}
+	return commands.Reply{Text: "ok: " + m.Text}
+}
+
+// TestConsoleSurvivesPanic: a panicking command gets the apology, is logged once, and the session
+// goes on to the next line.
+func TestConsoleSurvivesPanic(t *testing.T) {
+	var out, logs bytes.Buffer
+	c := &bot.Console{In: strings.NewReader("boom\nafter\n"), Out: &out, Log: slog.New(slog.NewTextHandler(&logs, nil))}
+	if err := c.Run(t.Context(), panicky{}); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if got := out.String(); !strings.Contains(got, "Sorry, that failed on my side") || !strings.Contains(got, "ok: after") {
+		t.Errorf("output = %q", got)
+	}
+	if n := strings.Count(logs.String(), "command failed"); n != 1 || !strings.Contains(logs.String(), "index out of range") {
+		t.Errorf("logged %d times: %s", n, logs.String())
 	}
 }

@@ -299,15 +299,24 @@ func (s *Slack) spawn(ctx context.Context, fn func(ctx context.Context)) {
 
 // handle runs one command. A panic in the handler becomes an internal error: logged once, and
 // the rep gets the standard apology rather than silence.
-func (s *Slack) handle(ctx context.Context, h Handler, m commands.Message) (r commands.Reply) {
+func (s *Slack) handle(ctx context.Context, h Handler, m commands.Message) commands.Reply {
+	r, panicked := safeHandle(ctx, s.log, h, m)
+	if panicked {
+		s.obs.HandlerError()
+	}
+	return r
+}
+
+// safeHandle runs h.Handle, turning a panic into one logged internal error and the apology, so
+// one bad message cannot take the bot down. Both adapters call it.
+func safeHandle(ctx context.Context, log *slog.Logger, h Handler, m commands.Message) (r commands.Reply, panicked bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			s.obs.HandlerError()
-			s.log.ErrorContext(ctx, "command failed", "err", fmt.Errorf("panic: %v", p), "user", m.User, "channel", m.Channel, "stack", string(debug.Stack()))
-			r = commands.Reply{Text: apology}
+			log.ErrorContext(ctx, "command failed", "err", fmt.Errorf("panic: %v", p), "user", m.User, "channel", m.Channel, "stack", string(debug.Stack()))
+			r, panicked = commands.Reply{Text: apology, Refused: true}, true
 		}
 	}()
-	return h.Handle(ctx, m)
+	return h.Handle(ctx, m), false
 }
 
 // home renders the App Home with the same panic guard as handle.
