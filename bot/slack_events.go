@@ -64,9 +64,9 @@ func (s *Slack) onEvent(ctx context.Context, h Handler, ea slackevents.EventsAPI
 		}
 		text := stripMention(slackText(ev.Text), botUser)
 		r := s.handle(ctx, h, s.message(ctx, team, ev.User, ev.Channel, text))
-		if r.File != nil && r.File.Private {
-			// Everyone in the channel would see the file: it goes to the asker's DM instead, and
-			// only they are told so here.
+		if r.Private {
+			// Everyone in the channel would see other reps' data: only the asker sees it (a file
+			// goes to their DM, and they alone are told so here).
 			s.ephemeral(ctx, origin{team: team, user: ev.User, channel: ev.Channel, ts: thread}, r, false)
 			return
 		}

@@ -227,9 +227,7 @@ type privateFileHandler struct{}
 
 func (privateFileHandler) Handle(_ context.Context, m commands.Message) commands.Reply {
 	r := fileHandler{}.Handle(context.Background(), m)
-	if r.File != nil {
-		r.File.Private = true
-	}
+	r.Private = true
 	return r
 }
 
@@ -249,6 +247,30 @@ func TestPrivateFileNeverInChannel(t *testing.T) {
 	note := fs.WaitEphemeral(t, rep1, func(slacktest.Message) bool { return true })
 	if note.Channel != "C0SALES001" || !contains(note, "in your DM") {
 		t.Errorf("ephemeral note in %s: %q", note.Channel, note.Text)
+	}
+	if n := len(fs.Messages("C0SALES001")); n != 0 {
+		t.Errorf("%d messages visible in the channel", n)
+	}
+}
+
+// privateTextHandler answers like a manager's "team": text with every rep's numbers.
+type privateTextHandler struct{}
+
+func (privateTextHandler) Handle(context.Context, commands.Message) commands.Reply {
+	return commands.Reply{Text: "*Team: 4 active campaigns across 2 reps*", Private: true}
+}
+
+// TestPrivateTextNeverInChannel: a manager's team view asked for by a mention in a channel is
+// shown to the manager alone.
+func TestPrivateTextNeverInChannel(t *testing.T) {
+	fs := slacktest.New(t)
+	startSlack(t, fs, privateTextHandler{})
+	fs.WaitConnections(t, 1)
+
+	fs.SendMention(rep1, "C0SALES001", "<@"+slacktest.BotUser+"> team")
+	note := fs.WaitEphemeral(t, rep1, func(slacktest.Message) bool { return true })
+	if note.Channel != "C0SALES001" || !contains(note, "Team: 4 active campaigns") {
+		t.Errorf("ephemeral in %s: %q", note.Channel, note.Text)
 	}
 	if n := len(fs.Messages("C0SALES001")); n != 0 {
 		t.Errorf("%d messages visible in the channel", n)

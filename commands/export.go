@@ -64,8 +64,9 @@ func (h *Handler) export(ctx context.Context, r request, rest string) (Reply, er
 		text = fmt.Sprintf("Here %s your %d %s as CSV.", plural(n, "is", "are"), n, plural(n, "campaign", "campaigns"))
 	}
 	return Reply{
-		Text: text,
-		File: &File{Name: name + "-" + day + ".csv", Title: title + " " + day, Content: buf.Bytes(), Private: team},
+		Text:    text,
+		File:    &File{Name: name + "-" + day + ".csv", Title: title + " " + day, Content: buf.Bytes()},
+		Private: team,
 	}, nil
 }
 

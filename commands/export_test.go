@@ -64,8 +64,8 @@ func TestExportOwnCampaigns(t *testing.T) {
 	if want := "Here are your 3 campaigns as CSV."; got.Text != want {
 		t.Errorf("text = %q, want %q", got.Text, want)
 	}
-	if got.File.Title != "Campaigns 2026-03-04" || got.File.Private {
-		t.Errorf("title = %q, private = %v; a rep's own export may go where they asked", got.File.Title, got.File.Private)
+	if got.File.Title != "Campaigns 2026-03-04" || got.Private {
+		t.Errorf("title = %q, private = %v; a rep's own export may go where they asked", got.File.Title, got.Private)
 	}
 	// Only U1's, open and closed; U2's Bob and Zed stay out.
 	want := map[string][]string{"Jane Smith": {"U1", "active"}, "Raj": {"U1", "lost"}, "Ann": {"U1", "active"}}
@@ -88,7 +88,7 @@ func TestExportTeamForManagers(t *testing.T) {
 	if want := "Here are the team's 5 campaigns as CSV."; got.Text != want {
 		t.Errorf("text = %q, want %q", got.Text, want)
 	}
-	if !got.File.Private {
+	if !got.Private {
 		t.Error("a team export holds every rep's notes: it must be delivered privately")
 	}
 	owners := map[string]string{}

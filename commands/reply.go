@@ -11,6 +11,9 @@ type Reply struct {
 	// File, when set, is sent with the reply as an attachment (Slack uploads it with Text as its
 	// comment; the console saves it). Only "export" sets it.
 	File *File
+	// Private replies show other reps' data (a manager's team view or team export): adapters
+	// show them only to the asker, never in a shared channel or thread.
+	Private bool
 }
 
 // File is a document a reply carries, such as a CSV export.
@@ -20,9 +23,6 @@ type File struct {
 	// Title is what chat shows above the file.
 	Title   string
 	Content []byte
-	// Private files hold other reps' data (a manager's team export): adapters deliver them only
-	// to the asker directly, never into a shared channel or thread.
-	Private bool
 }
 
 // Action is a button offered with a reply. Pressing it runs Command as if the rep had typed it,

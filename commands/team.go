@@ -120,7 +120,7 @@ func (h *Handler) team(ctx context.Context, r request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: renderTeam(lines, singles, r)}, nil
+	return Reply{Text: renderTeam(lines, singles, r), Private: true}, nil
 }
 
 func (h *Handler) teamLines(ctx context.Context, r request) ([]repLine, []string, error) {

@@ -36,8 +36,8 @@ func TestTeamViewNumbers(t *testing.T) {
 	r := teamRig(t)
 	r.sayAs("U1", "done Jane, next Friday") // on time: due Tue Mar 10, done Wed Mar 4
 	got := r.sayAs("M1", "team")
-	if got.Refused {
-		t.Fatalf("team for a manager: %s", got.Text)
+	if got.Refused || !got.Private {
+		t.Fatalf("team for a manager: private = %v, %s", got.Private, got.Text)
 	}
 	for _, want := range []string{
 		"*Team: 4 active campaigns across 2 reps*",
