@@ -112,8 +112,11 @@ func (s *sender) do(ctx context.Context, method, channel string, fn func(ctx con
 		if ok && s.obs != nil {
 			s.obs.RateLimited(method)
 		}
-		if !ok || attempt >= s.maxRetries {
+		if !ok {
 			return err
+		}
+		if attempt >= s.maxRetries {
+			return &rateLimited{rl}
 		}
 		s.mu.Lock()
 		if until := time.Now().Add(rl.RetryAfter); until.After(s.pause[method]) {
@@ -123,6 +126,15 @@ func (s *sender) do(ctx context.Context, method, channel string, fn func(ctx con
 		s.log.WarnContext(ctx, "slack rate limited", "method", method, "retry_after", rl.RetryAfter, "attempt", attempt+1)
 	}
 }
+
+// rateLimited is a 429 that outlasted the sender's retries. Its RetryAfter method is how the
+// scheduler learns to hold all sending for that long (see scheduler.Poster); slack-go's own error
+// has the duration only as a field.
+type rateLimited struct{ err *slack.RateLimitedError }
+
+func (e *rateLimited) Error() string             { return e.err.Error() }
+func (e *rateLimited) Unwrap() error             { return e.err }
+func (e *rateLimited) RetryAfter() time.Duration { return e.err.RetryAfter }
 
 // wait reserves the caller's turn and returns how long to sleep until it.
 func (s *sender) wait(method, channel string) time.Duration {

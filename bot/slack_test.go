@@ -495,3 +495,22 @@ func TestSlackRejectsBadToken(t *testing.T) {
 		t.Errorf("error shows the token")
 	}
 }
+
+// TestSlackPersistentRateLimitReachesScheduler: when 429s outlast the adapter's retries, DM fails
+// with an error that tells the scheduler how long to hold all sending (its RetryAfter method).
+func TestSlackPersistentRateLimitReachesScheduler(t *testing.T) {
+	fs := slacktest.New(t)
+	fs.RateLimit("chat.postMessage", time.Second)
+	fs.RateLimit("chat.postMessage", 2*time.Second)
+	r := startSlack(t, fs, newRepHandler(), func(c *bot.SlackConfig) { c.MaxRetries = 1 })
+	fs.WaitConnections(t, 1)
+
+	err := r.DM(t.Context(), slacktest.Team, rep1, commands.Reply{Text: "Time to follow up with Jane"})
+	var ra interface{ RetryAfter() time.Duration }
+	if !errors.As(err, &ra) || ra.RetryAfter() != 2*time.Second {
+		t.Fatalf("DM after persistent 429s = %v, want an error with RetryAfter() = 2s", err)
+	}
+	if n := len(fs.Calls("chat.postMessage")); n != 2 {
+		t.Errorf("postMessage calls = %d, want 2 (one retry)", n)
+	}
+}
