@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"campaignbot/campaign"
 )
@@ -41,6 +42,13 @@ func New(store Store, defaultLoc *time.Location, log *slog.Logger) *Handler {
 	}
 	return &Handler{store: store, log: log, defaultLoc: defaultLoc, grace: campaign.DefaultGrace, Now: time.Now}
 }
+
+// Length limits. Notes share one size-capped log per campaign (storage keeps the newest when it
+// overflows), so one pasted essay must not push out the history; a sentence is what reps type.
+const (
+	maxNoteLen    = 2000
+	maxMessageLen = 4000
+)
 
 // apology is all a rep sees of an internal error; the details go to the log.
 const apology = "Sorry, that failed on my side. Nothing was changed, and it's been logged — please try again in a minute."
@@ -111,6 +119,9 @@ func (h *Handler) dispatch(ctx context.Context, r request) (Reply, error) {
 		return Reply{}, err
 	}
 	r.cal = rep.CalendarIn(r.loc)
+	if utf8.RuneCountInString(r.text) > maxMessageLen {
+		return Reply{}, campaign.Errorf(campaign.Invalid, "That message is over %d characters — say it in a sentence or two, and put long notes in separate \"note\" messages.", maxMessageLen)
+	}
 	v, rest := verb(r.text)
 	switch {
 	case v == "help" || v == "?" || v == "hi" || v == "hello":

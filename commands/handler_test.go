@@ -208,7 +208,7 @@ func TestChangeCommands(t *testing.T) {
 	if len(notes) != 1 || notes[0].Text != "Called: left voicemail" {
 		t.Errorf("last note = %+v", notes)
 	}
-	r.expect("close Jane left company, moved to Globex", false, "Closed *Jane Smith* at Acme: they left the company")
+	r.expect("close Jane loſt", false, "Closed *Jane Smith* at Acme as lost") // (?i) folds ſ to s
 	if n := len(r.open(rep)); n != 0 {
 		t.Errorf("open after close = %d", n)
 	}
@@ -237,6 +237,9 @@ func TestUndo(t *testing.T) {
 	r.say("follow up Jane Smith at Acme next Tuesday")
 	r.say("follow up Raj at Globex next Tuesday")
 	r.expect("undo #1", false, "Undone: *Jane Smith* at Acme is gone")
+	r.say("follow up Ann at Initech next Tuesday")
+	r.say("close Ann won")
+	r.expect("undo #3", true, "already closed (won)")
 	r.now = r.now.Add(16 * time.Minute)
 	r.expect("undo #2", true, "more than 15 minutes ago")
 	if cs := r.open(rep); len(cs) != 1 || cs[0].Person != "Raj" {
@@ -283,6 +286,9 @@ func TestRejections(t *testing.T) {
 		{"hours 9", "working hours as a range"},
 		{"hours 17-9", "working hours as a range"},
 		{"digest soon", "time for your morning list"},
+		{"note Jane: " + strings.Repeat("x", 2001), "over 2000 characters"},
+		{"follow up " + strings.Repeat("Jane ", 801), "over 4000 characters"},
+		{"snooze overdue .", "I couldn't find a date"},
 		{"digest 25:00", "time for your morning list"},
 		{"away until whenever", "when you're back"},
 		{"qualify : nothing", "Name the company"},
@@ -399,5 +405,30 @@ func TestInternalErrorApologisesAndLogsOnce(t *testing.T) {
 	}
 	if n := strings.Count(r.logs.String(), "command failed"); n != 1 || !strings.Contains(r.logs.String(), "connection refused") {
 		t.Errorf("logged %d times: %s", n, r.logs)
+	}
+}
+
+func TestCloseOutcomes(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.say("follow up Jane Smith at Acme next Tuesday")
+	r.say("follow up Raj at Globex next Tuesday")
+	r.say("follow up Ann at Initech next Tuesday")
+	r.expect("close Jane left company, moved to Globex", false, "Closed *Jane Smith* at Acme: they left the company")
+	r.expect("close #2 left", false, "Closed *Raj* at Globex: they left the company")
+	r.expect("done Ann, close won", false, "Closed *Ann* at Initech as won")
+	got := map[string]campaign.Status{}
+	for _, id := range []string{"1", "2", "3"} {
+		c, err := r.store.Get(t.Context(), team, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[id] = c.Status
+	}
+	want := map[string]campaign.Status{"1": campaign.Left, "2": campaign.Left, "3": campaign.Won}
+	for id, s := range want {
+		if got[id] != s {
+			t.Errorf("#%s status = %s, want %s", id, got[id], s)
+		}
 	}
 }

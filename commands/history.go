@@ -33,7 +33,7 @@ func (h *Handler) history(ctx context.Context, r request, body string) (Reply, e
 	}
 	when := func(t time.Time) string { return FormatDue(t, r.now, r.loc) }
 	var b strings.Builder
-	fmt.Fprintf(&b, "*History of %s* (%s), newest first:", who(c), Ref(c.ID))
+	fmt.Fprintf(&b, "History of %s (%s), newest first:", who(c), Ref(c.ID))
 	for i, e := range events {
 		if i == historyLimit {
 			b.WriteString("\n…older changes not shown.")

@@ -19,7 +19,7 @@ func TestHistory(t *testing.T) {
 	r.now = r.now.Add(10 * time.Minute)
 	r.expect("note Jane: <!channel> asked for rates", false)
 
-	got := r.expect("history Jane", false, "*History of *Jane Smith* at Acme* (#1), newest first:")
+	got := r.expect("history Jane", false, "History of *Jane Smith* at Acme (#1), newest first:")
 	lines := strings.Split(got.Text, "\n")[1:]
 	want := []string{
 		"• Wed Mar 4, 10:00 AM — note added",

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"campaignbot/campaign"
 )
@@ -58,7 +59,7 @@ func (h *Handler) splitTarget(r request, body string) (target, rest string, m *M
 func (h *Handler) moment(r request, text string) (Moment, string, error) {
 	text = strings.Trim(text, " ,;:.")
 	if text == "" {
-		return Moment{}, "", campaign.Errorf(CodeNoDate, "no date")
+		return Moment{}, "", noDateError("")
 	}
 	m, rest, err := ExtractMoment(text, r.now, h.parseOptions(r, nil))
 	return m, strings.Trim(rest, " ,;:.—-"), err
@@ -259,6 +260,9 @@ func (h *Handler) note(ctx context.Context, r request, body string) (Reply, erro
 	if !ok || text == "" {
 		return Reply{}, campaign.Errorf(campaign.Invalid, "Put the note after a colon, like \"note Jane: asked for rates\".")
 	}
+	if utf8.RuneCountInString(text) > maxNoteLen {
+		return Reply{}, campaign.Errorf(campaign.Invalid, "That note is over %d characters — shorten it, or split it into two notes.", maxNoteLen)
+	}
 	c, err := h.resolve(ctx, r, target, func(ref string) string { return "note " + ref + ": " + text })
 	if err != nil {
 		return Reply{}, err
@@ -287,13 +291,16 @@ func (h *Handler) close(ctx context.Context, r request, body string) (Reply, err
 }
 
 func (h *Handler) closeWith(ctx context.Context, r request, c campaign.Campaign, outcome, note string) (Reply, error) {
-	switch strings.ToLower(outcome)[:3] {
-	case "won":
+	// (?i) also folds non-ASCII look-alikes ("loſt"), so compare the folded word, not bytes.
+	switch o := strings.ToLower(outcome); {
+	case o == "won":
 		c.Status = campaign.Won
-	case "los":
+	case strings.EqualFold(o, "lost"):
 		c.Status = campaign.Lost
-	default:
+	case strings.HasPrefix(o, "left"):
 		c.Status = campaign.Left
+	default:
+		return Reply{}, campaign.Errorf(campaign.Invalid, "Say how it ended with won, lost or left — like \"close %s won\".", Ref(c.ID))
 	}
 	c.UpdatedAt = r.now
 	if err := h.store.Save(ctx, c); err != nil {
@@ -323,6 +330,9 @@ func (h *Handler) undo(ctx context.Context, r request, body string) (Reply, erro
 	c, err := h.own(ctx, r, id)
 	if err != nil {
 		return Reply{}, err
+	}
+	if !c.Status.Open() {
+		return Reply{}, campaign.Errorf(campaign.Invalid, "%s is already closed (%s), so I keep it and its history.", who(c), c.Status)
 	}
 	if r.now.Sub(c.CreatedAt) > undoWindow {
 		return Reply{}, campaign.Errorf(campaign.Invalid, "%s was logged more than 15 minutes ago, so I keep its history — close it instead, like \"close %s lost\".", who(c), Ref(c.ID))
