@@ -25,6 +25,9 @@ import (
 // anything is written, so a file with one bad row writes nothing, and a file imported twice is
 // all duplicates the second time.
 
+// ownerPattern is what a user ID may look like: Slack's (U0123ABCD) or the console's ("me").
+var ownerPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+
 // Limits on an imported file.
 const (
 	// MaxFieldLen is the longest cell, in characters, that an import reads; a longer one rejects
@@ -748,9 +751,11 @@ func (pl *planner) row(rec record) (row ImportRow, c campaign.Campaign, notes []
 		if c.Owner == "" {
 			return reject("The row has no owner.")
 		}
-		if strings.ContainsFunc(c.Owner, func(r rune) bool { return r == '{' || r == '}' || unicode.IsSpace(r) }) {
-			return reject("The owner %q isn't a Slack user ID.", short(c.Owner))
-		}
+	}
+	// Owners are rendered as <@owner> mentions: anything but an ID's characters could smuggle
+	// "<!channel>" or a link into a message.
+	if !ownerPattern.MatchString(c.Owner) {
+		return reject("The owner %q isn't a Slack user ID.", short(c.Owner))
 	}
 	c.Status = campaign.Active
 	if s := pl.cell(rec, colStatus); s != "" {

@@ -684,3 +684,29 @@ func TestCSVExportEscapes(t *testing.T) {
 		t.Errorf("re-imported qualification = %+v", got)
 	}
 }
+
+// TestCSVImportRefusesOwnerMarkup: owners are shown as <@owner> mentions, so an owner cell that is
+// not an ID (here one that would ping the channel) rejects its row.
+func TestCSVImportRefusesOwnerMarkup(t *testing.T) {
+	t.Parallel()
+	r := newCSVRig(t)
+	opts := importOpts()
+	opts.Owner = "" // owners from the file
+	file := "owner,person,company,next follow-up\nU1>|<!channel,Jane Smith,Acme,3/10/2026\nU2,Raj,Globex,3/10/2026\nme,Ann,Initech,3/10/2026\n"
+	p, err := commands.PlanImport(t.Context(), r.store, strings.NewReader(file), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rejected []int
+	for _, row := range p.Report.Rows {
+		if row.Outcome == commands.Reject {
+			rejected = append(rejected, row.Line)
+			if !strings.Contains(row.Reason, "isn't a Slack user ID") {
+				t.Errorf("line %d reason = %q", row.Line, row.Reason)
+			}
+		}
+	}
+	if len(rejected) != 1 || rejected[0] != 2 {
+		t.Errorf("rejected lines = %v, want [2]", rejected)
+	}
+}
