@@ -72,7 +72,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		c.SlackAPIURL += "/" // slack-go joins method names onto it
 	}
 	tz := strings.TrimSpace(getenv("DEFAULT_TZ"))
-	loc, err := time.LoadLocation(tz) // "" is UTC; "Local" is the machine's zone
+	// An IANA name, or "Local" for the machine's zone; unset also means the machine's zone.
+	loc, err := time.LoadLocation(tz)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("DEFAULT_TZ %q is not an IANA time zone such as America/New_York", tz))
 	}

@@ -1,6 +1,9 @@
 package campaign
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Calendar says which days a rep works, in the rep's own time zone. Lapsing, digests and quiet
 // hours all count working days, so a Friday follow-up does not lapse over the weekend.
@@ -79,6 +82,13 @@ func (c Calendar) AddWorkdays(d Date, n int) Date {
 		d = c.NextWorkday(d)
 	}
 	return d
+}
+
+// ISOWeek names the ISO 8601 week of t in t's zone, "2026-W10": the period of leaderboards,
+// weekly snapshots and on-time rates, and part of their keys.
+func ISOWeek(t time.Time) string {
+	y, w := t.ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
 }
 
 // IsZero reports whether d is the zero Date, meaning "not set".

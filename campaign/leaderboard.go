@@ -88,6 +88,9 @@ func Rank(rows []BoardRow) {
 	})
 }
 
+// MoversShown is how many reps a leaderboard calls out as top movers.
+const MoversShown = 3
+
 // TopMovers returns up to n reps with the largest gain since the last snapshot, biggest first.
 // Reps without a snapshot and reps who did not gain are left out.
 func TopMovers(rows []BoardRow, n int) []BoardRow {

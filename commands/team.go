@@ -135,7 +135,7 @@ func (h *Handler) teamLines(ctx context.Context, r request) ([]repLine, []string
 	}
 	done, onTime := map[string]int{}, map[string]int{}
 	for w := range onTimeWeeks {
-		week := isoWeek(r.now.In(r.loc).AddDate(0, 0, -7*w))
+		week := campaign.ISOWeek(r.now.In(r.loc).AddDate(0, 0, -7*w))
 		d, o, err := h.store.OnTime(ctx, r.Team, week)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read on-time counts of %s: %w", week, err)
@@ -224,7 +224,7 @@ func BoardInput(ctx context.Context, src BoardSource, team, week string, now tim
 // boardInput is BoardInput for the week containing r.now. The weekly post snapshots totals under
 // its own week, so "change" on demand is the change since this week's post.
 func (h *Handler) boardInput(ctx context.Context, r request) (campaign.BoardInput, error) {
-	return BoardInput(ctx, h.store, r.Team, isoWeek(r.now.In(r.loc)), r.now, h.defaultLoc.String(), h.grace)
+	return BoardInput(ctx, h.store, r.Team, campaign.ISOWeek(r.now.In(r.loc)), r.now, h.defaultLoc.String(), h.grace)
 }
 
 // leaderboard answers "leaderboard": the team ranking so far this week. Everyone may see it.
@@ -234,16 +234,7 @@ func (h *Handler) leaderboard(ctx context.Context, r request) (Reply, error) {
 		return Reply{}, err
 	}
 	rows := campaign.Board(in)
-	return RenderLeaderboard("so far this week", rows, campaign.TopMovers(rows, topMovers)), nil
-}
-
-// topMovers is how many reps a leaderboard calls out for the biggest gains.
-const topMovers = 3
-
-// isoWeek names t's ISO week as the store keys weekly counters: "2026-W10".
-func isoWeek(t time.Time) string {
-	y, w := t.ISOWeek()
-	return fmt.Sprintf("%d-W%02d", y, w)
+	return RenderLeaderboard("so far this week", rows, campaign.TopMovers(rows, campaign.MoversShown)), nil
 }
 
 // lastTouch is when the rep last did something with the prospect: the last done follow-up, or

@@ -17,8 +17,6 @@ const (
 	leaderboardKeep = 8 * 24 * time.Hour
 	// leaderboardHour is when the post goes out on Monday, in the team's zone.
 	leaderboardHour = 9
-	// topMovers is how many reps the post calls out for the biggest gains.
-	topMovers = 3
 )
 
 // weekStart is the Monday of t's week at the leaderboard hour in loc.
@@ -38,12 +36,6 @@ func (s *Scheduler) nextLeaderboard(t time.Time) time.Time {
 	return at
 }
 
-// isoWeek names t's ISO week in t's zone, "2026-W10", matching storage.ISOWeek.
-func isoWeek(t time.Time) string {
-	y, w := t.ISOWeek()
-	return fmt.Sprintf("%d-W%02d", y, w)
-}
-
 // leaderboard posts the week's ranking to the team channel, once per ISO week, and snapshots each
 // rep's counting total so next week's post can show the change.
 func (s *Scheduler) leaderboard(ctx, hctx context.Context, q *sender, t task) error {
@@ -58,8 +50,8 @@ func (s *Scheduler) leaderboard(ctx, hctx context.Context, q *sender, t task) er
 	if s.cfg.TeamChannel == "" {
 		return s.store.AckSend(hctx, t.team, t.member, t.token, "", 0, time.Time{})
 	}
-	week := isoWeek(start)
-	prev := isoWeek(campaign.DateOf(start, loc).AddDays(-7).At(12, 0, loc))
+	week := campaign.ISOWeek(start)
+	prev := campaign.ISOWeek(campaign.DateOf(start, loc).AddDays(-7).At(12, 0, loc))
 	in, err := commands.BoardInput(hctx, s.store, t.team, prev, now, s.cfg.DefaultLocation.String(), s.cfg.Grace)
 	if err != nil {
 		return fmt.Errorf("leaderboard of %s: %w", t.team, err)
@@ -73,7 +65,7 @@ func (s *Scheduler) leaderboard(ctx, hctx context.Context, q *sender, t task) er
 		return err
 	}
 	title := "week of " + start.Format("Jan 2")
-	reply := commands.RenderLeaderboard(title, rows, campaign.TopMovers(rows, topMovers))
+	reply := commands.RenderLeaderboard(title, rows, campaign.TopMovers(rows, campaign.MoversShown))
 	occ := "lb:" + week
 	return s.deliver(ctx, hctx, q, t, delivery{
 		kind:    KindLeaderboard,

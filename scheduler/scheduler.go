@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -105,15 +106,15 @@ func (c Config) withDefaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	c.Lease = cmpOr(c.Lease, 30*time.Second)
-	c.CatchUpWindow = cmpOr(c.CatchUpWindow, 15*time.Minute)
-	c.Recheck = cmpOr(c.Recheck, 10*time.Second)
-	c.ArmEvery = cmpOr(c.ArmEvery, 5*time.Minute)
-	c.Senders = cmpOr(c.Senders, 4)
-	c.SendRate = cmpOr(c.SendRate, 10)
-	c.SendBurst = cmpOr(c.SendBurst, 5)
-	c.ChannelGap = cmpOr(c.ChannelGap, time.Second)
-	c.QueueSize = cmpOr(c.QueueSize, 200)
+	c.Lease = cmp.Or(c.Lease, 30*time.Second)
+	c.CatchUpWindow = cmp.Or(c.CatchUpWindow, 15*time.Minute)
+	c.Recheck = cmp.Or(c.Recheck, 10*time.Second)
+	c.ArmEvery = cmp.Or(c.ArmEvery, 5*time.Minute)
+	c.Senders = cmp.Or(c.Senders, 4)
+	c.SendRate = cmp.Or(c.SendRate, 10)
+	c.SendBurst = cmp.Or(c.SendBurst, 5)
+	c.ChannelGap = cmp.Or(c.ChannelGap, time.Second)
+	c.QueueSize = cmp.Or(c.QueueSize, 200)
 	if c.Grace == 0 {
 		c.Grace = campaign.DefaultGrace
 	}
@@ -121,14 +122,6 @@ func (c Config) withDefaults() Config {
 		c.Observer = nopObserver{}
 	}
 	return c
-}
-
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }
 
 // Scheduler sends due reminders, catch-ups, morning lists and leaderboards. Create it with New

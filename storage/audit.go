@@ -210,7 +210,7 @@ func (s *Store) OnTime(ctx context.Context, team, week string) (done, onTime map
 	for _, e := range events {
 		loc := zones[e.Actor]
 		at := e.At.In(loc)
-		if ISOWeek(at) != week {
+		if campaign.ISOWeek(at) != week {
 			continue
 		}
 		done[e.Actor]++
@@ -252,7 +252,7 @@ func weekStart(week string) (time.Time, error) {
 	}
 	jan4 := time.Date(y, time.January, 4, 0, 0, 0, 0, time.UTC) // always in week 1
 	monday := jan4.AddDate(0, 0, -(int(jan4.Weekday())+6)%7+7*(w-1))
-	if ISOWeek(monday) != week {
+	if campaign.ISOWeek(monday) != week {
 		return time.Time{}, fmt.Errorf("no ISO week %q", week)
 	}
 	return monday, nil

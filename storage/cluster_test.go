@@ -208,7 +208,7 @@ func clusterSuite(t *testing.T, s *storage.Store, team string) {
 	if diff := cmp.Diff(wantKinds, kinds); diff != "" {
 		t.Errorf("History kinds, oldest first (-want +got):\n%s", diff)
 	}
-	done, onTime, err := s.OnTime(ctx, team, storage.ISOWeek(clusterT0))
+	done, onTime, err := s.OnTime(ctx, team, campaign.ISOWeek(clusterT0))
 	must(t, "OnTime", err)
 	if done["U1"] != 1 || onTime["U1"] != 1 {
 		t.Errorf("OnTime = done %v, on time %v; want U1 1 and 1", done, onTime)

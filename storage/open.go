@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -65,16 +66,9 @@ func Open(ctx context.Context, o Options, log *slog.Logger) (*Store, error) {
 		bin = ""
 	}
 	if bin != "" {
-		return openChild(ctx, bin, cmpOr(o.DataDir, "./data"), log)
+		return openChild(ctx, bin, cmp.Or(o.DataDir, "./data"), log)
 	}
 	return openMemory(ctx, log)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // RedactURL returns u with any password and query replaced, for logs. It never fails: a URL it

@@ -501,13 +501,6 @@ func (s *Store) Wake(ctx context.Context) (<-chan string, func() error) {
 // statsTTL keeps weekly snapshots long enough for any "last week" comparison.
 const statsTTL = 60 * 24 * time.Hour
 
-// ISOWeek names the ISO 8601 week of t in t's zone, as "2026-W03": the name OnTime and the
-// weekly snapshots share.
-func ISOWeek(t time.Time) string {
-	y, w := t.ISOWeek()
-	return fmt.Sprintf("%d-W%02d", y, w)
-}
-
 // SaveWeekly stores each rep's counting total as the snapshot of week, replacing an earlier one.
 func (s *Store) SaveWeekly(ctx context.Context, team, week string, totals map[string]int) error {
 	if len(totals) == 0 {

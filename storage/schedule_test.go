@@ -267,7 +267,7 @@ func TestScheduleWeeklySnapshot(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	s, _ := newScheduleStore(t, 0)
-	week := storage.ISOWeek(schedT0) // Tuesday 10 March 2026
+	week := campaign.ISOWeek(schedT0) // Tuesday 10 March 2026
 	if week != "2026-W11" {
 		t.Errorf("ISOWeek = %s, want 2026-W11", week)
 	}
