@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -13,18 +14,17 @@ import (
 
 	"campaignbot/bot"
 	"campaignbot/campaign"
+	"campaignbot/commands"
 	"campaignbot/scheduler"
 )
 
 // opsStore is what the metrics and health checks read from storage; storage.Store implements
 // it.
 type opsStore interface {
+	commands.BoardSource
 	Ping(ctx context.Context) error
 	Teams(ctx context.Context) ([]string, error)
 	OldestDue(ctx context.Context) (time.Time, error)
-	Reps(ctx context.Context, team string) ([]campaign.Rep, error)
-	OpenAll(ctx context.Context, team string) (map[string][]campaign.Campaign, error)
-	Qualified(ctx context.Context, team string) (map[string]campaign.Qualification, error)
 }
 
 // countsTTL is how long per-workspace totals are reused: computing them reads every open
@@ -112,11 +112,11 @@ func newMetrics(store opsStore, defaultTZ *time.Location, log *slog.Logger) *met
 			Help: "How long the oldest due reminder or job waiting to be claimed is overdue; 0 when none is.",
 		}),
 		counting: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "campaign_counting_campaigns",
+			Name: "campaignbot_counting_campaigns",
 			Help: "Open campaigns that count toward reps' goals, per workspace (recomputed at most once a minute).",
 		}, []string{"team"}),
 		lapsed: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "campaign_lapsed_campaigns",
+			Name: "campaignbot_lapsed_campaigns",
 			Help: "Open campaigns past their grace period, per workspace (recomputed at most once a minute).",
 		}, []string{"team"}),
 		countsError: prometheus.NewCounter(prometheus.CounterOpts{
@@ -201,37 +201,16 @@ func (m *metrics) refresh(ctx context.Context) {
 func (m *metrics) refreshCounts(ctx context.Context, now time.Time) error {
 	teams, err := m.store.Teams(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("list workspaces: %w", err)
 	}
 	counting := make(map[string]int, len(teams))
 	lapsed := make(map[string]int, len(teams))
 	for _, team := range teams {
-		reps, err := m.store.Reps(ctx, team)
+		in, err := commands.BoardInput(ctx, m.store, team, campaign.ISOWeek(now), now, m.defaultTZ.String(), campaign.DefaultGrace)
 		if err != nil {
-			return err
+			return fmt.Errorf("count campaigns of %s: %w", team, err)
 		}
-		open, err := m.store.OpenAll(ctx, team)
-		if err != nil {
-			return err
-		}
-		qualified, err := m.store.Qualified(ctx, team)
-		if err != nil {
-			return err
-		}
-		for i := range reps {
-			reps[i] = reps[i].WithDefaults(m.defaultTZ.String())
-		}
-		rows := campaign.Board(campaign.BoardInput{
-			Reps: reps,
-			Open: open,
-			Qualified: func(company string) bool {
-				_, ok := qualified[campaign.CompanyKey(company)]
-				return company != "" && ok
-			},
-			Now:   now,
-			Grace: campaign.DefaultGrace,
-		})
-		for _, r := range rows {
+		for _, r := range campaign.Board(in) {
 			counting[team] += r.Counting
 			lapsed[team] += r.Lapsed
 		}

@@ -126,8 +126,8 @@ func TestMetricsEndToEnd(t *testing.T) {
 		"campaignbot_leases_recovered_total 1",
 		"campaignbot_scheduler_lag_seconds 0",
 		"campaignbot_redis_up 1",
-		`campaign_counting_campaigns{team="` + slacktest.Team + `"} 0`,
-		`campaign_lapsed_campaigns{team="` + slacktest.Team + `"} 0`,
+		`campaignbot_counting_campaigns{team="` + slacktest.Team + `"} 0`,
+		`campaignbot_lapsed_campaigns{team="` + slacktest.Team + `"} 0`,
 		"go_goroutines ",
 	} {
 		if !strings.Contains(body, want) {
@@ -189,6 +189,13 @@ func (f *fakeOps) Reps(_ context.Context, team string) ([]campaign.Rep, error) {
 		reps = append(reps, campaign.Rep{Team: team, User: u})
 	}
 	return reps, nil
+}
+
+// Weekly and OnTime: no snapshot and no follow-ups done yet; the gauges do not use them.
+func (f *fakeOps) Weekly(context.Context, string, string) (map[string]int, error) { return nil, nil }
+
+func (f *fakeOps) OnTime(context.Context, string, string) (done, onTime map[string]int, err error) {
+	return nil, nil, nil
 }
 
 func (f *fakeOps) OpenAll(_ context.Context, team string) (map[string][]campaign.Campaign, error) {
