@@ -27,6 +27,6 @@ func (nopObserver) Acked(string, time.Duration) {}
 func (nopObserver) HandlerError()               {}
 func (nopObserver) RateLimited(string)          {}
 
-// Connected reports whether the Socket Mode connection is up: set when Slack's hello arrives,
+// Connected reports whether the Socket Mode connection is up: set when the socket connects,
 // cleared while reconnecting and after Run returns. Health checks read it.
 func (s *Slack) Connected() bool { return s.connected.Load() }

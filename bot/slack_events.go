@@ -361,11 +361,9 @@ func stripMention(s, botUser string) string {
 	if botUser == "" {
 		return s
 	}
-	for _, p := range []string{"<@" + botUser + ">", "&lt;@" + botUser + "&gt;"} {
-		if rest, ok := strings.CutPrefix(s, p); ok {
-			rest = strings.TrimPrefix(strings.TrimSpace(rest), ":")
-			return strings.TrimSpace(rest)
-		}
+	// The text is already unescaped (slackText), so the mention is in its raw <@…> form.
+	if rest, ok := strings.CutPrefix(s, "<@"+botUser+">"); ok {
+		return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), ":"))
 	}
 	// Mentions can carry a label: <@U0BOT|followup>.
 	if strings.HasPrefix(s, "<@"+botUser+"|") {
