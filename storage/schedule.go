@@ -453,8 +453,8 @@ func (s *Store) UnarmedReps(ctx context.Context, team, prefix string) ([]string,
 
 // Wake subscribes to the wake-up channel and returns the team IDs published on it. An empty
 // string means the subscription was (re)established and messages may have been missed, so the
-// reader should re-read every workspace. The channel closes after stop is called (or when ctx
-// ends and stop is called); stop closes the subscription. Messages the reader is too slow for are
+// reader should re-read every workspace. stop closes the subscription and returns once the
+// channel is closed and nothing reads from Redis for it any more. Messages the reader is too slow for are
 // dropped: they are hints, and the scheduler re-reads heads periodically.
 func (s *Store) Wake(ctx context.Context) (<-chan string, func() error) {
 	ps := s.rdb.Subscribe(ctx, wakeChannel)
@@ -495,7 +495,15 @@ func (s *Store) Wake(ctx context.Context) (<-chan string, func() error) {
 			}
 		}
 	}()
-	return out, ps.Close
+	// stop returns only after the reading goroutine has ended (it closes out), so nothing is
+	// left using the connection when the caller goes on to close Redis.
+	stop := func() error {
+		err := ps.Close()
+		for range out { // draining is the wait
+		}
+		return err
+	}
+	return out, stop
 }
 
 // statsTTL keeps weekly snapshots long enough for any "last week" comparison.
