@@ -214,8 +214,12 @@ type zoneEntry struct {
 	expires time.Time
 }
 
-// zoneRetry is how long a failed lookup falls back to the default zone before trying again.
-const zoneRetry = 5 * time.Minute
+// zoneRetry is how long a failed lookup falls back to the default zone before trying again;
+// zoneLookupTimeout bounds one users.info call.
+const (
+	zoneRetry         = 5 * time.Minute
+	zoneLookupTimeout = 10 * time.Second
+)
 
 func newZoneCache(ttl time.Duration, def *time.Location, lookup func(context.Context, string) (string, error)) *zoneCache {
 	return &zoneCache{ttl: ttl, def: def, lookup: lookup, m: map[string]zoneEntry{}}
@@ -232,7 +236,10 @@ func (c *zoneCache) get(ctx context.Context, team, user string) *time.Location {
 	}
 	v, _, _ := c.sf.Do(key, func() (any, error) {
 		loc, ttl := c.def, c.ttl
-		name, err := c.lookup(ctx, user)
+		// Callers share this lookup, so it must not die with the first caller's deadline.
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), zoneLookupTimeout)
+		defer cancel()
+		name, err := c.lookup(lctx, user)
 		switch {
 		case err != nil:
 			ttl = zoneRetry
