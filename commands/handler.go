@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -29,7 +30,7 @@ type Handler struct {
 	log        *slog.Logger
 	defaultLoc *time.Location
 	grace      int
-	managers   map[string]bool
+	managers   atomic.Pointer[map[string]bool] // replaced whole by SetManagers, read lock-free
 	// Now is the clock; tests replace it. It defaults to time.Now.
 	Now func() time.Time
 }

@@ -89,14 +89,19 @@ func massPushes(events []campaign.Event) map[string]massPush {
 
 // isManager reports whether user may see the team view. Managers see everyone's numbers but,
 // like everyone, change only their own campaigns.
-func (h *Handler) isManager(user string) bool { return h.managers[user] }
+func (h *Handler) isManager(user string) bool {
+	m := h.managers.Load()
+	return m != nil && (*m)[user]
+}
 
-// SetManagers names the users (MANAGERS) who may see the team view.
+// SetManagers names the users (MANAGERS) who may see the team view. It is safe to call while
+// messages are being handled.
 func (h *Handler) SetManagers(ids []string) {
-	h.managers = make(map[string]bool, len(ids))
+	m := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		h.managers[id] = true
+		m[id] = true
 	}
+	h.managers.Store(&m)
 }
 
 // repLine is one rep in the team view, with the numbers a sales manager reviews weekly.
