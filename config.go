@@ -49,8 +49,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SlackBotToken: Secret(strings.TrimSpace(getenv("SLACK_BOT_TOKEN"))),
 		SlackAppToken: Secret(strings.TrimSpace(getenv("SLACK_APP_TOKEN"))),
 		SlackAPIURL:   strings.TrimSpace(getenv("SLACK_API_URL")),
-		RedisURL:      Secret(strings.TrimSpace(getenv("REDIS_URL"))),
-		DataDir:       orDefault(getenv("DATA_DIR"), "./data"),
+		RedisURL:      storeURL(getenv),
+		DataDir:       storeDir(getenv),
 		TeamChannel:   strings.TrimSpace(getenv("TEAM_CHANNEL")),
 		Managers:      splitList(getenv("MANAGERS")),
 		MetricsAddr:   strings.TrimSpace(getenv("METRICS_ADDR")),
@@ -102,6 +102,13 @@ func orDefault(v, def string) string {
 	}
 	return def
 }
+
+// storeURL and storeDir read the variables that choose the store; the bot and the export and
+// import commands share them. The URL stays a Secret until the store is opened.
+func storeURL(getenv func(string) string) Secret {
+	return Secret(strings.TrimSpace(getenv("REDIS_URL")))
+}
+func storeDir(getenv func(string) string) string { return orDefault(getenv("DATA_DIR"), "./data") }
 
 // splitList reads "U1, U2,,U3" as [U1 U2 U3].
 func splitList(v string) []string {

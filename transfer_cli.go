@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"campaignbot/commands"
@@ -133,7 +132,7 @@ func importFile(ctx context.Context, store *storage.Store, r io.Reader, opts com
 func openTransferStore(ctx context.Context, getenv func(string) string) (*storage.Store, error) {
 	// Storage's startup lines are for the bot's operators; stdout carries the CSV or the report.
 	log := slog.New(slog.DiscardHandler)
-	store, err := storage.Open(ctx, storage.Options{URL: strings.TrimSpace(getenv("REDIS_URL")), DataDir: orDefault(getenv("DATA_DIR"), "./data")}, log)
+	store, err := storage.Open(ctx, storage.Options{URL: storeURL(getenv).Reveal(), DataDir: storeDir(getenv)}, log)
 	if err != nil {
 		return nil, fmt.Errorf("open storage: %w", err)
 	}
