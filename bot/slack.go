@@ -156,9 +156,7 @@ func (s *Slack) Run(ctx context.Context, h Handler) error {
 		}
 		return fmt.Errorf("slack auth.test: %w", err)
 	}
-	s.mu.Lock()
-	s.botUser, s.botID = auth.UserID, auth.BotID
-	s.mu.Unlock()
+	s.setBot(auth.UserID, auth.BotID)
 	s.log.InfoContext(ctx, "slack authenticated", "team_id", auth.TeamID, "bot_user", auth.UserID)
 
 	fatal := make(chan error, 1)
@@ -329,6 +327,12 @@ func (s *Slack) home(ctx context.Context, hh HomeHandler, m commands.Message) (r
 		}
 	}()
 	return hh.Home(ctx, m), true
+}
+
+func (s *Slack) setBot(user, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.botUser, s.botID = user, id
 }
 
 func (s *Slack) bot() (user, id string) {

@@ -118,12 +118,17 @@ func (s *sender) do(ctx context.Context, method, channel string, fn func(ctx con
 		if attempt >= s.maxRetries {
 			return &rateLimited{rl}
 		}
-		s.mu.Lock()
-		if until := time.Now().Add(rl.RetryAfter); until.After(s.pause[method]) {
-			s.pause[method] = until
-		}
-		s.mu.Unlock()
+		s.pauseMethod(method, time.Now().Add(rl.RetryAfter))
 		s.log.WarnContext(ctx, "slack rate limited", "method", method, "retry_after", rl.RetryAfter, "attempt", attempt+1)
+	}
+}
+
+// pauseMethod holds every call of method until until, unless a longer pause is already set.
+func (s *sender) pauseMethod(method string, until time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if until.After(s.pause[method]) {
+		s.pause[method] = until
 	}
 }
 
@@ -225,13 +230,17 @@ func newZoneCache(ttl time.Duration, def *time.Location, lookup func(context.Con
 	return &zoneCache{ttl: ttl, def: def, lookup: lookup, m: map[string]zoneEntry{}}
 }
 
+func (c *zoneCache) cached(key string) (zoneEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	return e, ok
+}
+
 // get returns the rep's zone, or the default when Slack has none or can't be asked.
 func (c *zoneCache) get(ctx context.Context, team, user string) *time.Location {
 	key := team + "/" + user
-	c.mu.Lock()
-	e, ok := c.m[key]
-	c.mu.Unlock()
-	if ok && time.Now().Before(e.expires) {
+	if e, ok := c.cached(key); ok && time.Now().Before(e.expires) {
 		return e.loc
 	}
 	v, _, _ := c.sf.Do(key, func() (any, error) {

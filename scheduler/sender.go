@@ -226,13 +226,11 @@ func newLimiter(rate float64, burst int, gap time.Duration) *limiter {
 	return l
 }
 
-// wait blocks until channel may be sent to, reserving the slot, or returns ctx's error.
-func (l *limiter) wait(ctx context.Context, channel string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	now := time.Now()
+// reserve takes the caller's slot for channel and returns when it begins: after any pause, the
+// workspace budget's next slot and the channel's gap.
+func (l *limiter) reserve(now time.Time, channel string) time.Time {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	at := now
 	if l.paused.After(at) {
 		at = l.paused
@@ -260,7 +258,16 @@ func (l *limiter) wait(ctx context.Context, channel string) error {
 			}
 		}
 	}
-	l.mu.Unlock()
+	return at
+}
+
+// wait blocks until channel may be sent to, reserving the slot, or returns ctx's error.
+func (l *limiter) wait(ctx context.Context, channel string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	now := time.Now()
+	at := l.reserve(now, channel)
 	if d := at.Sub(now); d > 0 {
 		t := time.NewTimer(d)
 		defer t.Stop()
