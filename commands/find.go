@@ -32,10 +32,20 @@ func splitRef(text string) (id, rest string, ok bool) {
 // companySplit separates "Jane at Acme", "Jane @ Acme" and "Jane from Acme".
 var companySplit = regexp.MustCompile(`(?i)\s+(?:at|@|from)\s+`)
 
-// resolve finds the rep's campaign named by target: "#4f2", "Jane", "Jane Smith", "Jane at Acme".
-// redo rebuilds the whole command with a "#id" in place of the name, for the buttons of a
-// numbered choice when the name is ambiguous.
+// resolve finds the rep's open campaign named by target: "#4f2", "Jane", "Jane Smith", "Jane at
+// Acme" (a "#id" may also name a closed one). redo rebuilds the whole command with a "#id" in
+// place of the name, for the buttons of a numbered choice when the name is ambiguous.
 func (h *Handler) resolve(ctx context.Context, r request, target string, redo func(ref string) string) (campaign.Campaign, error) {
+	return h.resolveIn(ctx, r, target, redo, "an open campaign", func() ([]campaign.Campaign, error) {
+		return h.store.Open(ctx, r.Team, r.User)
+	})
+}
+
+// resolveIn is resolve over the campaigns pool returns; what names them in a "not found" reply
+// ("an open campaign", "a campaign").
+func (h *Handler) resolveIn(ctx context.Context, r request, target string, redo func(ref string) string,
+	what string, pool func() ([]campaign.Campaign, error),
+) (campaign.Campaign, error) {
 	target = strings.TrimSpace(strings.Trim(target, ",.:;"))
 	if id, _, ok := splitRef(target); ok {
 		return h.own(ctx, r, id)
@@ -47,14 +57,14 @@ func (h *Handler) resolve(ctx context.Context, r request, target string, redo fu
 	if loc := companySplit.FindStringIndex(target); loc != nil {
 		person, company = target[:loc[0]], target[loc[1]:]
 	}
-	open, err := h.store.Open(ctx, r.Team, r.User)
+	candidates, err := pool()
 	if err != nil {
 		return campaign.Campaign{}, fmt.Errorf("list campaigns of %s: %w", r.User, err)
 	}
-	matches := matchPerson(open, person, company)
+	matches := matchPerson(candidates, person, company)
 	switch len(matches) {
 	case 0:
-		return campaign.Campaign{}, campaign.Errorf(campaign.NotFound, "I don't have an open campaign for %s. Type \"list\" to see yours, or \"find %s\" to search.", campaign.Escape(target), campaign.Escape(firstWord(person)))
+		return campaign.Campaign{}, campaign.Errorf(campaign.NotFound, "I don't have %s for %s. Type \"list\" to see yours, or \"find %s\" to search.", what, campaign.Escape(target), campaign.Escape(firstWord(person)))
 	case 1:
 		return matches[0], nil
 	}

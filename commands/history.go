@@ -19,7 +19,9 @@ func (h *Handler) history(ctx context.Context, r request, body string) (Reply, e
 	if strings.TrimSpace(body) == "" {
 		return Reply{}, campaign.Errorf(campaign.Invalid, "Say which campaign, like \"history Jane\" or \"history #4\".")
 	}
-	c, err := h.resolve(ctx, r, body, func(ref string) string { return "history " + ref })
+	// History is most wanted for campaigns already closed, so names match closed ones too.
+	c, err := h.resolveIn(ctx, r, body, func(ref string) string { return "history " + ref }, "a campaign",
+		func() ([]campaign.Campaign, error) { return h.store.All(ctx, r.Team, r.User) })
 	if err != nil {
 		return Reply{}, err
 	}

@@ -40,6 +40,11 @@ func TestHistory(t *testing.T) {
 		t.Errorf("another rep's history Jane = %+v", got)
 	}
 	r.expect("history", true, "history Jane")
+
+	// Closed campaigns keep their history, and are found by name.
+	r.now = r.now.Add(10 * time.Minute)
+	r.expect("close Jane won", false, "as won")
+	r.expect("history Jane", false, "History of *Jane Smith* at Acme (#1)", "closed: won", "note added")
 }
 
 func TestHistoryLimit(t *testing.T) {
