@@ -104,12 +104,13 @@ type rule struct {
 // rule's matches from the first pass: later passes see the same text with spans blanked out,
 // so they only need the matches that are still intact.
 type boundRule struct {
-	r       *rule
-	st      *reading
-	scan    *scan
-	orig    string // the lower-cased text of the first pass
-	done    bool
-	matches []*rules.Match
+	r        *rule
+	anchored *regexp.Regexp // r.re anchored at its start, tried only where a match can begin
+	st       *reading
+	scan     *scan
+	orig     string // the lower-cased text of the first pass
+	done     bool
+	matches  []*rules.Match
 }
 
 // Find implements rules.Rule. Unlike rules.F it reports the whole regexp match as the span, so
@@ -132,24 +133,28 @@ func (b *boundRule) Find(text string) *rules.Match {
 
 func (b *boundRule) findAll(text string) []*rules.Match {
 	var out []*rules.Match
-	from := b.scan.start(text, b.r.mask, b.r.back)
-	// Locating matches without captures is several times cheaper; captures are then read from
-	// the match alone. Every pattern starts at \b or a literal, so it matches the same there.
-	for _, loc := range b.r.re.FindAllStringIndex(text[from:], -1) {
-		loc[0], loc[1] = loc[0]+from, loc[1]+from
-		idx := b.r.re.FindStringSubmatchIndex(text[:loc[1]][loc[0]:])
-		if idx == nil {
+	// Every pattern begins with \b or with @ or ~, so a match can only start where scanText
+	// recorded a start. Trying the anchored pattern there alone is several times cheaper than
+	// letting the regexp engine try every byte; captures come with the same call.
+	next := b.scan.start(text, b.r.mask, b.r.back)
+	for _, pos := range b.scan.starts {
+		if pos < next {
 			continue
 		}
-		m := &rules.Match{Left: loc[0], Right: loc[1], Text: text[loc[0]:loc[1]], Applier: b.applier}
+		idx := b.anchored.FindStringSubmatchIndex(text[pos:])
+		if idx == nil || idx[1] == 0 {
+			continue
+		}
+		m := &rules.Match{Left: pos, Right: pos + idx[1], Text: text[pos : pos+idx[1]], Applier: b.applier}
 		m.Captures = make([]string, 0, len(idx)/2-1)
 		for i := 2; i < len(idx); i += 2 {
 			if idx[i] < 0 {
 				m.Captures = append(m.Captures, "")
 				continue
 			}
-			m.Captures = append(m.Captures, text[loc[0]+idx[i]:loc[0]+idx[i+1]])
+			m.Captures = append(m.Captures, text[pos+idx[i]:pos+idx[i+1]])
 		}
+		next = m.Right // matches do not overlap, even one that is skipped
 		// A match that is not a date ("Sun Life", "June 3pm") must not hide a later one that is,
 		// and must not start a cluster of its own: skip it here, before when clusters.
 		if b.r.skip != nil && b.r.skip(b.st, m) {
@@ -184,7 +189,7 @@ func newWhen(text string, bound []boundRule) *when.Parser {
 	p := when.New(&rules.Options{Distance: 5, MatchByOrder: true})
 	sc := scanText(text)
 	for i := range projectRules {
-		bound[i] = boundRule{r: &projectRules[i], scan: &sc}
+		bound[i] = boundRule{r: &projectRules[i], anchored: anchoredRules[i], scan: &sc}
 		p.Add(&bound[i])
 	}
 	return p

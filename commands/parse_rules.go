@@ -63,6 +63,16 @@ func re(p string) *regexp.Regexp { return regexp.MustCompile(p) }
 
 // projectRules is the project's rule set, in application order: within one cluster later rules
 // override earlier ones only through reading's overlap logic, never silently.
+// anchoredRules are the project rules' patterns anchored at their start, parallel to
+// projectRules, for findAll; built once and never written again.
+var anchoredRules = func() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(projectRules))
+	for i, r := range projectRules {
+		out[i] = regexp.MustCompile(`^(?:` + r.re.String() + `)`)
+	}
+	return out
+}()
+
 var projectRules = []rule{
 	{ // today, tomorrow, tmrw, day after tomorrow, tonight, yesterday
 		re:    re(`\b(?:the\s+)?(day after tomorrow|today|tonight|tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|yesterday|yday)\b`), //nolint:misspell // reps misspell it; so must we

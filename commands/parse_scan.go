@@ -32,6 +32,9 @@ const (
 type scan struct {
 	flags uint32
 	first [nFlags]int // byte offset of the first word or character that set each flag
+	// starts are the offsets where a rule's match can begin: the start of each regexp word
+	// ([0-9A-Za-z_] after a non-word byte) and each @ or ~.
+	starts []int
 }
 
 // start returns where a rule with the given mask must start looking: the earliest of its
@@ -49,6 +52,11 @@ func (sc *scan) start(text string, mask uint32, back int) int {
 		at--
 	}
 	return at
+}
+
+// regexpWord reports whether c is a word byte as regexp's \b sees it.
+func regexpWord(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // wordFlags are the flags a whole lower-case word sets.
@@ -143,6 +151,11 @@ func scanText(s string) scan {
 	}
 	if start >= 0 {
 		word(len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '@' || c == '~' || regexpWord(c) && (i == 0 || !regexpWord(s[i-1])) {
+			sc.starts = append(sc.starts, i)
+		}
 	}
 	if f&fDigit == 0 {
 		// Rules keyed on numbers cannot match without a digit.
