@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/olebedev/when"
@@ -182,17 +183,30 @@ func (b *boundRule) applier(m *rules.Match, _ *rules.Context, _ *rules.Options, 
 	return ok, err
 }
 
-// newWhen builds a when parser over the project rules for one call. It is built per call (about
-// a microsecond) because when's appliers have no other way to hand results back than a value
-// they share, and a shared one would make Parse unsafe for concurrent use.
-func newWhen(text string, bound []boundRule) *when.Parser {
-	p := when.New(&rules.Options{Distance: 5, MatchByOrder: true})
-	sc := scanText(text)
-	for i := range projectRules {
-		bound[i] = boundRule{r: &projectRules[i], anchored: anchoredRules[i], scan: &sc}
-		p.Add(&bound[i])
+// whenParser is a when parser over the project rules with the per-call state its rules carry.
+// when's appliers have no other way to hand results back than state they share, so one
+// whenParser serves one call at a time; whenParsers pools them so Parse stays safe for
+// concurrent use without building a parser per message.
+type whenParser struct {
+	p     *when.Parser
+	bound []boundRule // parallel to projectRules; p holds pointers to them
+	sc    scan
+}
+
+var whenParsers = sync.Pool{New: func() any {
+	w := &whenParser{p: when.New(&rules.Options{Distance: 5, MatchByOrder: true}), bound: make([]boundRule, len(projectRules))}
+	for i := range w.bound {
+		w.p.Add(&w.bound[i])
 	}
-	return p
+	return w
+}}
+
+// reset readies w for text: its scan, and every rule bound afresh (no matches kept).
+func (w *whenParser) reset(text string) {
+	w.sc = scanText(text)
+	for i := range w.bound {
+		w.bound[i] = boundRule{r: &projectRules[i], anchored: anchoredRules[i], scan: &w.sc}
+	}
 }
 
 // asciiLower lower-cases A–Z only, so byte offsets in the result are offsets in s.
@@ -227,8 +241,10 @@ func extract(text string, now time.Time, loc *time.Location) (extracted, error) 
 	var out extracted
 	lower := asciiLower(text)
 	work := []byte(lower)
-	var bound [32]boundRule
-	p := newWhen(lower, bound[:len(projectRules)])
+	w := whenParsers.Get().(*whenParser)
+	defer whenParsers.Put(w)
+	w.reset(lower)
+	p, bound := w.p, w.bound
 	today := campaign.DateOf(now, loc)
 	first := true
 	for range 3 {

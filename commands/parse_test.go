@@ -656,18 +656,40 @@ func TestFormatDue(t *testing.T) {
 }
 
 func TestParseConcurrent(t *testing.T) {
-	// Parse has no shared mutable state; run with -race to prove it.
-	done := make(chan struct{})
-	for range 4 {
+	// Parse reuses pooled parsers; run with -race to prove they are never shared, and compare
+	// every concurrent result with the sequential one to prove no state leaks between calls.
+	type result struct {
+		d   commands.Draft
+		err string
+	}
+	parse := func(in string) result {
+		d, err := commands.Parse(in, wed, parseOpts)
+		if err != nil {
+			return result{err: err.Error()}
+		}
+		return result{d: d}
+	}
+	want := make([]result, len(parseTests))
+	for i, tt := range parseTests {
+		want[i] = parse(tt.in)
+	}
+	errs := make(chan error, 4)
+	for w := range 4 {
 		go func() {
-			defer func() { done <- struct{}{} }()
-			for _, tt := range parseTests[:50] {
-				_, _ = commands.Parse(tt.in, wed, parseOpts)
+			for i := range parseTests {
+				i = (i + w*37) % len(parseTests) // each worker in its own order
+				if diff := cmp.Diff(want[i], parse(parseTests[i].in), cmp.AllowUnexported(result{})); diff != "" {
+					errs <- fmt.Errorf("concurrent Parse(%q) differs (-sequential +concurrent):\n%s", parseTests[i].in, diff)
+					return
+				}
 			}
+			errs <- nil
 		}()
 	}
 	for range 4 {
-		<-done
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
 
