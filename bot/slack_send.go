@@ -19,6 +19,12 @@ import (
 // Post sends a message to a channel; the scheduler uses it for the leaderboard. team names the
 // workspace for logs: one bot token serves one workspace.
 func (s *Slack) Post(ctx context.Context, team, channel string, r commands.Reply) error {
+	if r.File != nil { // the leaderboard's chart: shared in the channel with the text above it
+		if err := s.upload(ctx, channel, "", r); err != nil {
+			return fmt.Errorf("post file to %s in %s: %w", channel, team, err)
+		}
+		return nil
+	}
 	if err := s.post(ctx, channel, "", r); err != nil {
 		return fmt.Errorf("post to %s in %s: %w", channel, team, err)
 	}

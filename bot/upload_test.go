@@ -276,3 +276,21 @@ func TestPrivateTextNeverInChannel(t *testing.T) {
 		t.Errorf("%d messages visible in the channel", n)
 	}
 }
+
+// TestPostFileToChannel: the scheduler's leaderboard chart is a Post with a file, shared in the
+// team channel through the upload flow.
+func TestPostFileToChannel(t *testing.T) {
+	fs := slacktest.New(t)
+	r := startSlack(t, fs, fileHandler{})
+	fs.WaitConnections(t, 1)
+
+	reply := fileHandler{}.Handle(t.Context(), commands.Message{Text: "export"})
+	if err := r.Post(t.Context(), slacktest.Team, "C0SALES001", reply); err != nil {
+		t.Fatalf("Post: %v", err)
+	}
+	u := fs.WaitUpload(t, func(slacktest.Upload) bool { return true })
+	checkUpload(t, u)
+	if u.Channel != "C0SALES001" || u.ThreadTS != "" {
+		t.Errorf("uploaded to %s thread %q, want the channel itself", u.Channel, u.ThreadTS)
+	}
+}

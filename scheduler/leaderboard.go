@@ -19,6 +19,46 @@ const (
 	leaderboardHour = 9
 )
 
+// trendWeeks is how many weekly team totals the leaderboard chart shows, oldest first.
+const trendWeeks = 8
+
+const trendCaption = "Team total of active campaigns, week by week."
+
+// trend draws the team's counting total at each of the last trendWeeks weekly snapshots up to the
+// week starting at start. It returns nil, and the post goes out as a table alone, when there are
+// fewer than two weeks to compare or the snapshots cannot be read.
+func (s *Scheduler) trend(ctx context.Context, team string, start time.Time) *commands.File {
+	loc := s.cfg.DefaultLocation
+	var labels []string
+	var totals []int
+	for i := trendWeeks - 1; i >= 0; i-- {
+		week := campaign.ISOWeek(campaign.DateOf(start, loc).AddDays(-7*i).At(12, 0, loc))
+		snap, err := s.store.Weekly(ctx, team, week)
+		if err != nil {
+			s.log.WarnContext(ctx, "leaderboard trend not read", "team", team, "err", err)
+			return nil
+		}
+		if len(snap) == 0 && len(labels) == 0 {
+			continue // weeks before the first snapshot
+		}
+		sum := 0
+		for _, n := range snap {
+			sum += n
+		}
+		labels = append(labels, week[len(week)-3:]) // "W10"
+		totals = append(totals, sum)
+	}
+	if len(totals) < 2 {
+		return nil
+	}
+	chart, err := commands.TrendChart(labels, totals)
+	if err != nil {
+		s.log.WarnContext(ctx, "leaderboard trend not drawn", "team", team, "err", err)
+		return nil
+	}
+	return chart
+}
+
 // weekStart is the Monday of t's week at the leaderboard hour in loc.
 func weekStart(t time.Time, loc *time.Location) time.Time {
 	d := campaign.DateOf(t, loc)
@@ -66,12 +106,26 @@ func (s *Scheduler) leaderboard(ctx, hctx context.Context, q *sender, t task) er
 	}
 	title := "week of " + start.Format("Jan 2")
 	reply := commands.RenderLeaderboard(title, rows, campaign.TopMovers(rows, campaign.MoversShown))
+	chart := s.trend(hctx, t.team, start)
 	occ := "lb:" + week
 	return s.deliver(ctx, hctx, q, t, delivery{
 		kind:    KindLeaderboard,
 		channel: "ch:" + t.team + ":" + s.cfg.TeamChannel,
 		occ:     occ,
-		send:    func(ctx context.Context) error { return s.poster.Post(ctx, t.team, s.cfg.TeamChannel, reply) },
+		send: func(ctx context.Context) error {
+			if err := s.poster.Post(ctx, t.team, s.cfg.TeamChannel, reply); err != nil {
+				return err
+			}
+			if chart == nil {
+				return nil
+			}
+			// The table is the post; the chart is extra. Without the files:write scope, or on any
+			// upload failure, the table stands alone and the post is not repeated.
+			if err := s.poster.Post(ctx, t.team, s.cfg.TeamChannel, commands.Reply{Text: trendCaption, File: chart}); err != nil {
+				s.log.WarnContext(ctx, "leaderboard chart not posted", "team", t.team, "err", err)
+			}
+			return nil
+		},
 		ack: func(ctx context.Context) error {
 			return s.store.AckSend(ctx, t.team, t.member, t.token, occ, leaderboardKeep, next)
 		},

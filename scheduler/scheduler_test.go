@@ -1,6 +1,7 @@
 package scheduler_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -476,6 +477,12 @@ func TestLeaderboardWeekly(t *testing.T) {
 		at(t, "leaderboards", boards, first, first.Add(7*24*time.Hour))
 		if boards[0].To != "C1" || boards[0].DM {
 			t.Errorf("posted to %+v, want channel C1", boards[0])
+		}
+		// The second post has two weeks of snapshots to compare, so a chart follows the table;
+		// the first has one and goes out as a table alone.
+		charts := p.Posts(scheduler.TrendCaption)
+		if len(charts) != 1 || charts[0].Reply.File == nil || !bytes.HasPrefix(charts[0].Reply.File.Content, []byte("\x89PNG")) || charts[0].To != "C1" {
+			t.Errorf("chart posts = %+v, want one PNG in C1 after the second leaderboard", charts)
 		}
 		text := boards[1].Reply.Text
 		for _, s := range []string{
