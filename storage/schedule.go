@@ -41,6 +41,17 @@ local function owns(claim, m, token)
   return t == token, score
 end
 
+-- release ends token's claim on m: its lease and its claim entry go. It returns false, changing
+-- nothing, when the claim is no longer token's (its lease expired and another replica took it).
+local function release(lease, claim, m, token)
+  if not owns(claim, m, token) then
+    return false
+  end
+  redis.call('ZREM', lease, m)
+  redis.call('HDEL', claim, m)
+  return true
+end
+
 -- wakeIfHead publishes team on channel when m is now the earliest member of zset, so sleeping
 -- replicas re-arm their timers (pub/sub is only a hint; they re-read heads anyway).
 local function wakeIfHead(zset, m, channel, team)
@@ -136,12 +147,9 @@ var ackScript = newSchedScript(`
 if ARGV[3] ~= '' then
   redis.call('SET', KEYS[3], '1', 'PX', ARGV[3])
 end
-local mine = owns(KEYS[2], ARGV[1], ARGV[2])
-if not mine then
+if not release(KEYS[1], KEYS[2], ARGV[1], ARGV[2]) then
   return 0
 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
 if ARGV[4] ~= '' then
   redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
   wakeIfHead(KEYS[4], ARGV[1], ARGV[6], ARGV[5])
@@ -156,13 +164,10 @@ return 1
 // ARGV[1] member, ARGV[2] token, ARGV[3] at ms, ARGV[4] team, ARGV[5] wake channel.
 // Returns 1, or 0 when the lease was no longer the caller's.
 var deferScript = newSchedScript(`
-local mine = owns(KEYS[2], ARGV[1], ARGV[2])
-if not mine then
+if not release(KEYS[1], KEYS[2], ARGV[1], ARGV[2]) then
   return 0
 end
 local dest = home(ARGV[1], KEYS[3], KEYS[4])
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZADD', dest, 'LT', ARGV[3], ARGV[1])
 wakeIfHead(dest, ARGV[1], ARGV[5], ARGV[4])
 return 1
@@ -177,12 +182,9 @@ return 1
 // time ms, ARGV[6] team, ARGV[7] wake channel.
 // Returns 1, or 0 when the lease was no longer the caller's.
 var holdScript = newSchedScript(`
-local mine = owns(KEYS[2], ARGV[1], ARGV[2])
-if not mine then
+if not release(KEYS[1], KEYS[2], ARGV[1], ARGV[2]) then
   return 0
 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[4], 'LT', ARGV[5], ARGV[4])
 wakeIfHead(KEYS[4], ARGV[4], ARGV[7], ARGV[6])
@@ -201,12 +203,9 @@ redis.call('SET', KEYS[4], '1', 'PX', ARGV[3])
 for i = 4, #ARGV do
   redis.call('ZREM', KEYS[3], ARGV[i])
 end
-local mine = owns(KEYS[2], ARGV[1], ARGV[2])
-if not mine then
+if not release(KEYS[1], KEYS[2], ARGV[1], ARGV[2]) then
   return 0
 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
 return 1
 `)
 
