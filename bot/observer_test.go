@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"maps"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -83,14 +84,24 @@ func TestSlackObserver(t *testing.T) {
 	}
 	fs.SendDM(rep, "panic")
 	fs.WaitMessage(t, inChannel(d.Channel, "Sorry"))
+	fs.SendDM(rep, "fail")
+	fs.WaitMessage(t, func(slacktest.Message) bool { // both apologies are in the DM
+		n := 0
+		for _, m := range fs.Messages(d.Channel) {
+			if strings.Contains(m.Text, "Sorry") {
+				n++
+			}
+		}
+		return n == 2
+	})
 	fs.SendSlashCommand(rep, "C0SALES001", "list")
 	fs.WaitEphemeral(t, rep, func(slacktest.Message) bool { return true })
 
 	want := observed{
-		Received: map[string]int{"events_api": 2, "slash_commands": 1},
-		Acked:    map[string]int{"events_api": 2, "slash_commands": 1},
+		Received: map[string]int{"events_api": 3, "slash_commands": 1},
+		Acked:    map[string]int{"events_api": 3, "slash_commands": 1},
 		Limited:  map[string]int{"chat.postMessage": 1},
-		Errors:   1,
+		Errors:   2, // the panic and the handled failure
 	}
 	if diff := cmp.Diff(want, obs.snapshot()); diff != "" {
 		t.Errorf("observed (-want +got):\n%s", diff)

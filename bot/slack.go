@@ -299,7 +299,7 @@ func (s *Slack) spawn(ctx context.Context, fn func(ctx context.Context)) {
 // the rep gets the standard apology rather than silence.
 func (s *Slack) handle(ctx context.Context, h Handler, m commands.Message) commands.Reply {
 	r, panicked := safeHandle(ctx, s.log, h, m)
-	if panicked {
+	if panicked || r.Failed {
 		s.obs.HandlerError()
 	}
 	return r
@@ -311,7 +311,7 @@ func safeHandle(ctx context.Context, log *slog.Logger, h Handler, m commands.Mes
 	defer func() {
 		if p := recover(); p != nil {
 			log.ErrorContext(ctx, "command failed", "err", fmt.Errorf("panic: %v", p), "user", m.User, "channel", m.Channel, "stack", string(debug.Stack()))
-			r, panicked = commands.Reply{Text: apology, Refused: true}, true
+			r, panicked = commands.Reply{Text: apology, Refused: true, Failed: true}, true
 		}
 	}()
 	return h.Handle(ctx, m), false
@@ -323,7 +323,7 @@ func (s *Slack) home(ctx context.Context, hh HomeHandler, m commands.Message) (r
 		if p := recover(); p != nil {
 			s.obs.HandlerError()
 			s.log.ErrorContext(ctx, "home failed", "err", fmt.Errorf("panic: %v", p), "user", m.User, "stack", string(debug.Stack()))
-			r, ok = commands.Reply{Text: apology}, true
+			r, ok = commands.Reply{Text: apology, Failed: true}, true
 		}
 	}()
 	return hh.Home(ctx, m), true

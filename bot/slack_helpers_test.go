@@ -64,6 +64,8 @@ func (h *repHandler) Handle(ctx context.Context, m commands.Message) commands.Re
 		return commands.Reply{Text: "slow done"}
 	case m.Text == "panic":
 		panic("boom")
+	case m.Text == "fail": // an internal error the handler logged and answered with its apology
+		return commands.Reply{Text: "Sorry, that failed on my side.", Refused: true, Failed: true}
 	case len(f) >= 6 && f[0] == "follow" && f[1] == "up":
 		// follow up Jane at Acme tomorrow [re note]
 		rest, note, _ := strings.Cut(m.Text, " re ")

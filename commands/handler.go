@@ -72,7 +72,7 @@ func (h *Handler) Handle(ctx context.Context, m Message) Reply {
 		return Reply{Text: e.Message, Refused: true}
 	}
 	h.log.ErrorContext(ctx, "command failed", "err", err, "user", m.User, "team", m.Team, "channel", m.Channel)
-	return Reply{Text: apology, Refused: true}
+	return Reply{Text: apology, Refused: true, Failed: true}
 }
 
 // request is one message being handled, with its clock reading and zone fixed up front so every

@@ -400,7 +400,7 @@ func TestInternalErrorApologisesAndLogsOnce(t *testing.T) {
 	t.Parallel()
 	r := newRigOn(t, brokenStore{})
 	got := r.say("follow up Jane Smith at Acme next Tuesday")
-	if !strings.HasPrefix(got.Text, "Sorry, that failed on my side") || strings.Contains(got.Text, "refused") {
+	if !strings.HasPrefix(got.Text, "Sorry, that failed on my side") || strings.Contains(got.Text, "refused") || !got.Failed {
 		t.Errorf("reply = %q", got.Text)
 	}
 	if n := strings.Count(r.logs.String(), "command failed"); n != 1 || !strings.Contains(r.logs.String(), "connection refused") {

@@ -11,6 +11,9 @@ type Reply struct {
 	// File, when set, is sent with the reply as an attachment (Slack uploads it with Text as its
 	// comment; the console saves it). Only "export" sets it.
 	File *File
+	// Failed marks the apology for an internal error (already logged once by the handler), so an
+	// adapter can count it without logging it again.
+	Failed bool
 	// Private replies show other reps' data (a manager's team view or team export): adapters
 	// show them only to the asker, never in a shared channel or thread.
 	Private bool

@@ -95,7 +95,7 @@ func (h *Handler) Home(ctx context.Context, m Message) Reply {
 	s, err := h.standing(ctx, r)
 	if err != nil {
 		h.log.ErrorContext(ctx, "home failed", "err", err, "user", m.User, "team", m.Team)
-		return Reply{Text: apology, Refused: true}
+		return Reply{Text: apology, Refused: true, Failed: true}
 	}
 	sections := []string{h.summary(s, r)}
 	endOfToday := campaign.DateOf(r.now, r.loc).AddDays(1).At(0, 0, r.loc)
@@ -127,7 +127,7 @@ func (h *Handler) Home(ctx context.Context, m Message) Reply {
 		lines, singles, err := h.teamLines(ctx, r)
 		if err != nil {
 			h.log.ErrorContext(ctx, "home failed", "err", err, "user", m.User, "team", m.Team)
-			return Reply{Text: apology, Refused: true}
+			return Reply{Text: apology, Refused: true, Failed: true}
 		}
 		sections = append(sections, renderTeam(lines, singles, r))
 	}
