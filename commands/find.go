@@ -89,6 +89,8 @@ func (h *Handler) own(ctx context.Context, r request, id string) (campaign.Campa
 		return c, fmt.Errorf("load campaign %s: %w", id, err)
 	}
 	if c.Owner != r.User {
+		// A button or typed #ref naming another rep's campaign: worth an operator's attention.
+		h.log.WarnContext(ctx, "action refused", "user", r.User, "team", r.Team, "channel", r.Channel, "campaign_id", c.ID)
 		return campaign.Campaign{}, campaign.Errorf(campaign.Forbidden, "Campaign %s isn't one of yours, so I can't show or change it.", Ref(c.ID))
 	}
 	return c, nil

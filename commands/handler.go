@@ -65,10 +65,6 @@ func (h *Handler) Handle(ctx context.Context, m Message) Reply {
 		return r
 	}
 	if e, ok := errors.AsType[*campaign.Error](err); ok {
-		if e.Code == campaign.Forbidden {
-			// A button or typed #ref naming another rep's campaign: worth an operator's attention.
-			h.log.WarnContext(ctx, "action refused", "user", m.User, "team", m.Team, "channel", m.Channel)
-		}
 		return Reply{Text: e.Message, Refused: true}
 	}
 	h.log.ErrorContext(ctx, "command failed", "err", err, "user", m.User, "team", m.Team, "channel", m.Channel)
