@@ -80,6 +80,9 @@ type request struct {
 	text string // cleaned text: bot mention stripped, whitespace folded
 	// cal is the rep's working calendar in loc, time off included; lapsing is judged on it.
 	cal campaign.Calendar
+	// newPerson is set by "new …": the rep confirmed the person is not one they already court
+	// under a longer or shorter name.
+	newPerson bool
 }
 
 var leadingMention = regexp.MustCompile(`^\s*<@[A-Z0-9]+>[\s,:]*`)
@@ -123,6 +126,9 @@ func (h *Handler) dispatch(ctx context.Context, r request) (Reply, error) {
 	switch {
 	case v == "help" || v == "?" || v == "hi" || v == "hello":
 		return Reply{Text: helpText}, nil
+	case v == "new" && rest != "":
+		r.text, r.newPerson = rest, true
+		return h.logFollowUp(ctx, r)
 	case touchVerbs[v]:
 		if v == "spoke" || v == "talked" {
 			rest = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(rest, "with "), "to "))

@@ -432,3 +432,25 @@ func TestCloseOutcomes(t *testing.T) {
 		}
 	}
 }
+
+// TestSamePersonAsks: "Jane" beside "Jane Smith" at the same company is asked about, not added
+// silently; either answer works.
+func TestSamePersonAsks(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.say("follow up Jane Smith at Acme next Tuesday")
+	got := r.expect("call Jane at Acme friday hot", true, `You already have *Jane Smith* at Acme (#1). Is "Jane" the same person?`)
+	if n := len(r.open(rep)); n != 1 {
+		t.Fatalf("open = %d campaigns after the question, want 1", n)
+	}
+	if len(got.Actions) != 2 || got.Actions[0].Command != "call Jane Smith at Acme friday hot" || got.Actions[1].Command != "new call Jane at Acme friday hot" {
+		t.Fatalf("actions = %+v", got.Actions)
+	}
+	r.expect(got.Actions[0].Command, false, "You already had *Jane Smith* at Acme (#1)", "(hot)")
+	r.expect(got.Actions[1].Command, false, "Saved #2: call *Jane* at Acme")
+	if n := len(r.open(rep)); n != 2 {
+		t.Errorf("open = %d campaigns, want 2 after \"new\"", n)
+	}
+	// Another company's Jane is another person: no question.
+	r.expect("follow up Jane at Globex friday", false, "Saved #3")
+}

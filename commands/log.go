@@ -27,6 +27,11 @@ func (h *Handler) logFollowUp(ctx context.Context, r request) (Reply, error) {
 	if existing, ok := companyless(open, d); ok {
 		return h.updateFromDraft(ctx, r, existing, d, note, open, qualified)
 	}
+	// "Jane" beside "Jane Smith" at the same company is most likely the same person: a second
+	// campaign would count one prospect twice, so ask instead of guessing either way.
+	if same := samePersonMaybe(open, d); len(same) > 0 && !r.newPerson {
+		return askSamePerson(r, d, same), nil
+	}
 	c := campaign.Campaign{
 		Team: r.Team, Owner: r.User, Person: d.Person, Company: d.Company,
 		Temperature: d.Temperature, Channel: d.Channel, Status: campaign.Active,
@@ -122,6 +127,53 @@ func countCounting(open []campaign.Campaign, qualified map[string]campaign.Quali
 		}
 	}
 	return n
+}
+
+// samePersonMaybe finds the rep's open campaigns at the draft's company whose person is a
+// shorter or longer form of the draft's ("Jane" and "Jane Smith"). An exact match is the
+// duplicate guard's business, not this.
+func samePersonMaybe(open []campaign.Campaign, d Draft) []campaign.Campaign {
+	ck, pk := campaign.CompanyKey(d.Company), campaign.PersonKey(d.Person)
+	if ck == "" || pk == "" {
+		return nil
+	}
+	var out []campaign.Campaign
+	for _, c := range open {
+		k := campaign.PersonKey(c.Person)
+		if campaign.CompanyKey(c.Company) != ck || k == pk {
+			continue
+		}
+		if strings.Contains(" "+k+" ", " "+pk+" ") || strings.Contains(" "+pk+" ", " "+k+" ") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// askSamePerson offers to update each look-alike campaign or, with "new", to add the draft as
+// a campaign of its own.
+func askSamePerson(r request, d Draft, same []campaign.Campaign) Reply {
+	var b strings.Builder
+	fmt.Fprintf(&b, "You already have ")
+	for i, c := range same {
+		if i > 0 {
+			b.WriteString(" and ")
+		}
+		fmt.Fprintf(&b, "%s (%s)", who(c), Ref(c.ID))
+	}
+	fmt.Fprintf(&b, ". Is \"%s\" the same person? Pick one, so nobody is counted twice.", campaign.Escape(d.Person))
+	reply := Reply{Text: b.String(), Refused: true}
+	for _, c := range same {
+		// Re-logging under the full name lands on the existing campaign through the duplicate
+		// guard, keeping the date, channel, temperature and note the rep typed.
+		cmd := "move " + Ref(c.ID) + " to " + FormatDue(d.Due, r.now, r.loc)
+		if strings.Contains(r.text, d.Person) {
+			cmd = strings.Replace(r.text, d.Person, c.Person, 1)
+		}
+		reply.Actions = append(reply.Actions, Action{Label: "Yes: update " + labelWho(c), Command: cmd, Style: Primary})
+	}
+	reply.Actions = append(reply.Actions, Action{Label: "No: add " + d.Person + " as new", Command: "new " + r.text})
+	return reply
 }
 
 // companyless finds the rep's open campaign for the same person that has no company yet, when
