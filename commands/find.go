@@ -97,14 +97,15 @@ func (h *Handler) own(ctx context.Context, r request, id string) (campaign.Campa
 }
 
 // matchPerson finds campaigns whose person contains the query's words in order ("Jane",
-// "Smith", "Jane Smith"), optionally at a company. An exact full-name match wins over partial
-// ones, so "Jane Smith" is not ambiguous with "Jane Smithers".
+// "Smith", "Jane Smith"), optionally at a company. An exact full-name match wins over whole-word
+// ones, so "Jane Smith" is not ambiguous with "Jane Smithers"; only when neither exists do the
+// query's words match as word beginnings ("Anne" finds "Anne-Marie", whose key is "annemarie").
 func matchPerson(open []campaign.Campaign, person, company string) []campaign.Campaign {
 	pk, ck := campaign.PersonKey(person), campaign.CompanyKey(company)
 	if pk == "" {
 		return nil
 	}
-	var exact, partial []campaign.Campaign
+	var exact, partial, prefix []campaign.Campaign
 	for _, c := range open {
 		if ck != "" && campaign.CompanyKey(c.Company) != ck {
 			continue
@@ -115,12 +116,35 @@ func matchPerson(open []campaign.Campaign, person, company string) []campaign.Ca
 			exact = append(exact, c)
 		case strings.Contains(" "+k+" ", " "+pk+" "):
 			partial = append(partial, c)
+		case wordPrefixes(k, pk):
+			prefix = append(prefix, c)
 		}
 	}
-	if len(exact) > 0 {
+	switch {
+	case len(exact) > 0:
 		return exact
+	case len(partial) > 0:
+		return partial
 	}
-	return partial
+	return prefix
+}
+
+// wordPrefixes reports whether the words of query begin consecutive words of name, in order.
+func wordPrefixes(name, query string) bool {
+	nw, qw := strings.Fields(name), strings.Fields(query)
+	for i := 0; i+len(qw) <= len(nw); i++ {
+		ok := true
+		for j, q := range qw {
+			if !strings.HasPrefix(nw[i+j], q) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 func firstWord(s string) string {

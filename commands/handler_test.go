@@ -285,6 +285,7 @@ func TestRejections(t *testing.T) {
 		{"move Jane", "Say the new date"},
 		{"hours 9", "working hours as a range"},
 		{"hours 17-9", "working hours as a range"},
+		{"hours 9-5am", "working hours as a range"},
 		{"digest soon", "time for your morning list"},
 		{"note Jane: " + strings.Repeat("x", 2001), "over 2000 characters"},
 		{"follow up " + strings.Repeat("Jane ", 801), "over 4000 characters"},
@@ -321,6 +322,9 @@ func TestListsAndLapse(t *testing.T) {
 	r.expect("this week", false, "Due this week* (1)")
 	r.expect("list Acme", false, "Campaigns at Acme* (2)")
 	r.expect("find Raj", false, "*Raj* at Acme")
+	r.say("follow up Anne-Marie O'Neil at Globex next Tuesday")
+	r.expect("find Anne", false, "*Anne-Marie O'Neil* at Globex")
+	r.expect("find O'Neil", false, "*Anne-Marie O'Neil* at Globex")
 	r.expect("overdue", false, "Overdue: nothing")
 	// Thursday: Jane is overdue but still counts (grace runs to the end of Thursday).
 	r.now = time.Date(2026, 3, 5, 12, 0, 0, 0, ny)
@@ -337,6 +341,7 @@ func TestListsAndLapse(t *testing.T) {
 func TestRepSettings(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
+	r.expect("hours 9-5", false, "09:00–17:00")
 	r.expect("hours 8:30am-5pm", false, "08:30–17:00")
 	r.expect("digest 7:15am", false, "at 07:15 on working days")
 	r.expect("away until Mar 16", false, "until Mon Mar 16")

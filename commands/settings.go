@@ -97,6 +97,9 @@ func (h *Handler) hours(ctx context.Context, r request, body string) (Reply, err
 	}
 	start, ok1 := clockMinutes(m[1], m[2], m[3])
 	end, ok2 := clockMinutes(m[4], m[5], m[6])
+	if end <= start && m[3] == "" && m[6] == "" && start < 12*60 && end < 12*60 {
+		end += 12 * 60 // "9-5" is nine to five, not nine to five in the morning
+	}
 	if !ok1 || !ok2 || end <= start {
 		return Reply{}, bad
 	}
