@@ -334,7 +334,7 @@ func TestListsAndLapse(t *testing.T) {
 	r.now = time.Date(2026, 3, 6, 0, 0, 0, 0, ny)
 	r.expect("stats", false, "Active campaigns: 1 of 300", "1 lapsed")
 	r.expect("list", false, "_lapsed, not counting_")
-	r.expect("snooze overdue today", false, "Moved 1 overdue follow-ups")
+	r.expect("snooze overdue today", false, "Moved 1 overdue follow-up to")
 	r.expect("stats", false, "Active campaigns: 2 of 300")
 }
 

@@ -83,9 +83,9 @@ func RenderCatchUp(missed []campaign.Campaign, away bool, now time.Time, loc *ti
 	var b strings.Builder
 	n := len(missed)
 	if away {
-		fmt.Fprintf(&b, ":wave: Welcome back! While you were away, %d follow-up%s came due:", n, pluralS(n))
+		fmt.Fprintf(&b, ":wave: Welcome back! While you were away, %d %s came due:", n, plural(n, "follow-up", "follow-ups"))
 	} else {
-		fmt.Fprintf(&b, ":hourglass: While I was away, %d follow-up%s came due:", n, pluralS(n))
+		fmt.Fprintf(&b, ":hourglass: While I was away, %d %s came due:", n, plural(n, "follow-up", "follow-ups"))
 	}
 	dueLines(&b, missed, now, loc)
 	return Reply{Text: b.String(), Actions: overdueActions()}
@@ -192,14 +192,8 @@ func agoText(t, now time.Time) string {
 	return countUnits(int(d/(7*24*time.Hour)), "week") + " ago"
 }
 
-func countUnits(n int, unit string) string { return fmt.Sprintf("%d %s%s", n, unit, pluralS(n)) }
+func countUnits(n int, unit string) string { return fmt.Sprintf("%d %s", n, plural(n, unit, unit+"s")) }
 
-func pluralS(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
 
 // oneLine flattens s to one line of at most n characters, for a quoted note.
 func oneLine(s string, n int) string {

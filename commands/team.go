@@ -287,7 +287,8 @@ func renderTeam(lines []repLine, singles []string, r request) string {
 	for _, l := range lines {
 		total += l.row.Counting
 	}
-	fmt.Fprintf(&b, "*Team: %d active campaigns across %d reps* (goal %d each, stretch %d)", total, len(lines), campaign.Goal, campaign.Stretch)
+	fmt.Fprintf(&b, "*Team: %d active %s across %d %s* (goal %d each, stretch %d)", total, plural(total, "campaign", "campaigns"),
+		len(lines), plural(len(lines), "rep", "reps"), campaign.Goal, campaign.Stretch)
 	for i, l := range lines {
 		st := l.stats
 		fmt.Fprintf(&b, "\n%d. <@%s> *%d*/%d %s · lapsed %d · unqualified %s · hot %d warm %d cold %d · on-time %s",

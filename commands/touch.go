@@ -231,7 +231,7 @@ func (h *Handler) snoozeOverdue(ctx context.Context, r request, when string) (Re
 	if moved == 0 {
 		return Reply{Text: "Nothing is overdue — nice."}, nil
 	}
-	return Reply{Text: fmt.Sprintf("Moved %d overdue follow-ups to *%s*.", moved, FormatDue(m.Due, r.now, r.loc))}, nil
+	return Reply{Text: fmt.Sprintf("Moved %d overdue %s to *%s*.", moved, plural(moved, "follow-up", "follow-ups"), FormatDue(m.Due, r.now, r.loc))}, nil
 }
 
 // temperature answers "hot Jane", "Jane is warm" and the temperature buttons.
