@@ -194,7 +194,6 @@ func agoText(t, now time.Time) string {
 
 func countUnits(n int, unit string) string { return fmt.Sprintf("%d %s", n, plural(n, unit, unit+"s")) }
 
-
 // oneLine flattens s to one line of at most n characters, for a quoted note.
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
