@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -40,12 +41,21 @@ func startSlackMain(t *testing.T) (fs *slacktest.Server, redisURL string, stderr
 	t.Helper()
 	srv := storagetest.Start(t)
 	fs = slacktest.New(t)
+	stderr, stop = runSlackMain(t, fs, srv.URL())
+	fs.WaitConnections(t, 1)
+	return fs, srv.URL(), stderr, stop
+}
+
+// runSlackMain starts one bot process (run) against fs and the Redis at redisURL; several may
+// share both, as replicas do.
+func runSlackMain(t *testing.T, fs *slacktest.Server, redisURL string) (stderr *syncBuffer, stop func() error) {
+	t.Helper()
 	stderr = &syncBuffer{}
 	vars := map[string]string{
 		"SLACK_BOT_TOKEN": slacktest.BotToken,
 		"SLACK_APP_TOKEN": slacktest.AppToken,
 		"SLACK_API_URL":   fs.APIURL(),
-		"REDIS_URL":       srv.URL(),
+		"REDIS_URL":       redisURL,
 		"DEFAULT_TZ":      "America/New_York",
 		"LOG_LEVEL":       "debug",
 	}
@@ -79,8 +89,7 @@ func startSlackMain(t *testing.T) (fs *slacktest.Server, redisURL string, stderr
 			t.Logf("stderr:\n%s", out)
 		}
 	})
-	fs.WaitConnections(t, 1)
-	return fs, srv.URL(), stderr, stop
+	return stderr, stop
 }
 
 func has(m slacktest.Message, sub string) bool {
@@ -209,5 +218,55 @@ func TestSlackExport(t *testing.T) {
 	}
 	if row["person"] != "Jane Smith" || row["company"] != "Acme" || row["owner"] != rep || row["status"] != "active" {
 		t.Errorf("exported row = %v", row)
+	}
+}
+
+// TestSlackResilience is the rest of issue 4's list through main's real wiring and real Redis: a
+// 429 on chat.postMessage is retried after Retry-After and the reply arrives; after Slack asks for
+// a refresh the bot reconnects and handles the next event.
+func TestSlackResilience(t *testing.T) {
+	const rep = "U0REP00003"
+	fs, _, _, _ := startSlackMain(t)
+
+	fs.RateLimit("chat.postMessage", time.Second)
+	d := fs.SendDM(rep, "follow up Jane Smith at Acme next Tuesday")
+	fs.WaitMessage(t, func(m slacktest.Message) bool { return m.Channel == d.Channel && has(m, "Jane Smith") })
+	calls := fs.Calls("chat.postMessage")
+	if len(calls) != 2 || calls[0].Status != 429 || calls[1].Status != 200 || calls[1].At.Sub(calls[0].At) < time.Second {
+		t.Errorf("postMessage calls = %+v, want a 429, then a success after Retry-After", calls)
+	}
+
+	fs.Disconnect("refresh_requested")
+	fs.Wait(t, "the old socket replaced by a new one", func() bool { return fs.Sockets() == 2 && fs.Connections() == 1 })
+	d2 := fs.SendDM(rep, "list")
+	fs.WaitMessage(t, func(m slacktest.Message) bool { return m.Channel == d2.Channel && has(m, "Your open campaigns") })
+}
+
+// TestSlackTwoReplicas: two bot processes share one Redis and are both connected; every event is
+// handled exactly once, whichever socket it reaches and however often Slack delivers it.
+func TestSlackTwoReplicas(t *testing.T) {
+	const rep = "U0REP00004"
+	srv := storagetest.Start(t)
+	fs := slacktest.New(t)
+	runSlackMain(t, fs, srv.URL())
+	runSlackMain(t, fs, srv.URL())
+	fs.WaitConnections(t, 2)
+
+	const n = 6
+	var channel string
+	for i := range n {
+		d := fs.SendDM(rep, fmt.Sprintf("follow up Person%c at Acme next Tuesday", 'A'+i))
+		fs.Redeliver(d) // Slack's retry, which may reach the other replica
+		channel = d.Channel
+	}
+	fs.Wait(t, "a reply to each event", func() bool { return len(fs.Messages(channel)) >= n })
+	fs.SendDM(rep, "list")
+	list := fs.WaitMessage(t, func(m slacktest.Message) bool { return m.Channel == channel && has(m, "Your open campaigns") })
+	if !has(list, fmt.Sprintf("(%d)", n)) {
+		t.Errorf("list = %q, want %d campaigns", list.BlocksText(), n)
+	}
+	// n confirmations and one list: no event was answered twice.
+	if got := len(fs.Messages(channel)); got != n+1 {
+		t.Errorf("%d messages in the DM, want %d", got, n+1)
 	}
 }
