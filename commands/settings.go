@@ -51,17 +51,14 @@ func (h *Handler) away(ctx context.Context, r request, body string) (Reply, erro
 	if err != nil {
 		return Reply{}, campaign.Errorf(campaign.Invalid, "Say when you're back, like \"away until Jan 5\".")
 	}
-	rep, err := h.store.Rep(ctx, r.Team, r.User)
+	rep, err := h.updateRep(ctx, r.Team, r.User, func(rep *campaign.Rep) {
+		rep.AwayUntil = campaign.DateOf(m.Due, r.loc).At(0, 0, r.loc)
+		if rep.AwaySince.IsZero() || !rep.AwaySince.Before(rep.AwayUntil) {
+			rep.AwaySince = campaign.DateOf(r.now, r.loc).At(0, 0, r.loc) // time off starts today
+		}
+	})
 	if err != nil {
-		return Reply{}, fmt.Errorf("load rep %s: %w", r.User, err)
-	}
-	rep.Team, rep.User = r.Team, r.User
-	rep.AwayUntil = campaign.DateOf(m.Due, r.loc).At(0, 0, r.loc)
-	if rep.AwaySince.IsZero() || !rep.AwaySince.Before(rep.AwayUntil) {
-		rep.AwaySince = campaign.DateOf(r.now, r.loc).At(0, 0, r.loc) // time off starts today
-	}
-	if err := h.store.SaveRep(ctx, rep); err != nil {
-		return Reply{}, fmt.Errorf("save rep %s: %w", r.User, err)
+		return Reply{}, err
 	}
 	return Reply{Text: fmt.Sprintf("Enjoy the time off. I'll hold your reminders until %s and show you what came due when you're back.",
 		rep.AwayUntil.In(r.loc).Format("Mon Jan 2"))}, nil
@@ -69,20 +66,32 @@ func (h *Handler) away(ctx context.Context, r request, body string) (Reply, erro
 
 // back ends time off early.
 func (h *Handler) back(ctx context.Context, r request) (Reply, error) {
-	rep, err := h.store.Rep(ctx, r.Team, r.User)
+	_, err := h.updateRep(ctx, r.Team, r.User, func(rep *campaign.Rep) {
+		// Time off ends today: today and later are working days again, earlier days stay days off.
+		rep.AwayUntil = campaign.DateOf(r.now, r.loc).At(0, 0, r.loc)
+		if !rep.AwaySince.Before(rep.AwayUntil) {
+			rep.AwaySince, rep.AwayUntil = time.Time{}, time.Time{}
+		}
+	})
 	if err != nil {
-		return Reply{}, fmt.Errorf("load rep %s: %w", r.User, err)
-	}
-	rep.Team, rep.User = r.Team, r.User
-	// Time off ends today: today and later are working days again, earlier days stay days off.
-	rep.AwayUntil = campaign.DateOf(r.now, r.loc).At(0, 0, r.loc)
-	if !rep.AwaySince.Before(rep.AwayUntil) {
-		rep.AwaySince, rep.AwayUntil = time.Time{}, time.Time{}
-	}
-	if err := h.store.SaveRep(ctx, rep); err != nil {
-		return Reply{}, fmt.Errorf("save rep %s: %w", r.User, err)
+		return Reply{}, err
 	}
 	return Reply{Text: "Welcome back — reminders are on again."}, nil
+}
+
+// updateRep changes one rep's settings: it loads them, applies change and stores the result,
+// returning the settings as saved.
+func (h *Handler) updateRep(ctx context.Context, team, user string, change func(*campaign.Rep)) (campaign.Rep, error) {
+	rep, err := h.store.Rep(ctx, team, user)
+	if err != nil {
+		return rep, fmt.Errorf("load rep %s: %w", user, err)
+	}
+	rep.Team, rep.User = team, user
+	change(&rep)
+	if err := h.store.SaveRep(ctx, rep); err != nil {
+		return rep, fmt.Errorf("save rep %s: %w", user, err)
+	}
+	return rep, nil
 }
 
 var hoursPattern = regexp.MustCompile(`(?i)^(\d{1,2})(?::(\d\d))?\s*(am|pm)?\s*(?:-|–|to)\s*(\d{1,2})(?::(\d\d))?\s*(am|pm)?$`)
@@ -103,13 +112,8 @@ func (h *Handler) hours(ctx context.Context, r request, body string) (Reply, err
 	if !ok1 || !ok2 || end <= start {
 		return Reply{}, bad
 	}
-	rep, err := h.store.Rep(ctx, r.Team, r.User)
-	if err != nil {
-		return Reply{}, fmt.Errorf("load rep %s: %w", r.User, err)
-	}
-	rep.Team, rep.User, rep.DayStart, rep.DayEnd = r.Team, r.User, start, end
-	if err := h.store.SaveRep(ctx, rep); err != nil {
-		return Reply{}, fmt.Errorf("save rep %s: %w", r.User, err)
+	if _, err := h.updateRep(ctx, r.Team, r.User, func(rep *campaign.Rep) { rep.DayStart, rep.DayEnd = start, end }); err != nil {
+		return Reply{}, err
 	}
 	return Reply{Text: fmt.Sprintf("Working hours set to %s–%s. Reminders without a set time arrive within them.", clock(start), clock(end))}, nil
 }
@@ -127,13 +131,8 @@ func (h *Handler) digest(ctx context.Context, r request, body string) (Reply, er
 	if !ok || at >= 24*60 || at == 0 {
 		return Reply{}, bad
 	}
-	rep, err := h.store.Rep(ctx, r.Team, r.User)
-	if err != nil {
-		return Reply{}, fmt.Errorf("load rep %s: %w", r.User, err)
-	}
-	rep.Team, rep.User, rep.DigestAt = r.Team, r.User, at
-	if err := h.store.SaveRep(ctx, rep); err != nil {
-		return Reply{}, fmt.Errorf("save rep %s: %w", r.User, err)
+	if _, err := h.updateRep(ctx, r.Team, r.User, func(rep *campaign.Rep) { rep.DigestAt = at }); err != nil {
+		return Reply{}, err
 	}
 	return Reply{Text: fmt.Sprintf("Your morning list will arrive at %s on working days, when something is due or about to lapse.", clock(at))}, nil
 }

@@ -375,13 +375,9 @@ func (h *Handler) startDate(ctx context.Context, r request, body string) (Reply,
 	if err != nil {
 		return Reply{}, usage
 	}
-	rep, err := h.store.Rep(ctx, r.Team, m[1])
+	rep, err := h.updateRep(ctx, r.Team, m[1], func(rep *campaign.Rep) { rep.Start = campaign.DateOf(day, r.loc) })
 	if err != nil {
-		return Reply{}, fmt.Errorf("load rep %s: %w", m[1], err)
-	}
-	rep.Team, rep.User, rep.Start = r.Team, m[1], campaign.DateOf(day, r.loc)
-	if err := h.store.SaveRep(ctx, rep); err != nil {
-		return Reply{}, fmt.Errorf("save rep %s: %w", m[1], err)
+		return Reply{}, err
 	}
 	today := campaign.DateOf(r.now, r.loc)
 	return Reply{Text: fmt.Sprintf("<@%s> started on %s; today's ramp plan is %d active campaigns.", m[1], rep.Start, campaign.RampTarget(rep.Start, today))}, nil
